@@ -1,0 +1,7 @@
+#!/bin/sh
+# make check: replays the seed corpus of each fuzz target through the
+# standalone driver (tests/fuzz/standalone.c).
+set -eu
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=.}"
+"$top_builddir/tests/fuzz/fuzz_proto" "$top_srcdir/tests/fuzz/corpus/proto"
