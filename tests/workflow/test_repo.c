@@ -73,7 +73,8 @@ START_TEST(plain_git_accepts_it)
 	ck_assert_str_eq(run(cmd), "ok");
 	snprintf(cmd, sizeof(cmd), "git --git-dir='%s' log -1 --format=%%s main", repo_path);
 	ck_assert_str_eq(run(cmd), "Khởi tạo kho văn bản của xã");
-	snprintf(cmd, sizeof(cmd), "git --git-dir='%s' log -1 --format='%%(trailers:key=Dinh-Action,valueonly)' main",
+	snprintf(cmd, sizeof(cmd),
+		 "git --git-dir='%s' log -1 --format='%%(trailers:key=Dinh-Action,valueonly)' main",
 		 repo_path);
 	ck_assert_str_eq(run(cmd), "init");
 }

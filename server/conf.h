@@ -1,0 +1,39 @@
+/*
+ * conf.h: dinhd's configuration, read from a GLib key file (INI style).
+ * Every key is documented in docs/configuration.md.  Unknown groups or keys
+ * are refused so that a typo never passes silently.
+ */
+#ifndef DINH_CONFIG_H
+#define DINH_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_LIST_MAX 16
+
+struct config {
+	char *listen[CONFIG_LIST_MAX]; /* [server] listen */
+	size_t n_listen;
+	char *names[CONFIG_LIST_MAX]; /* [server] names: extra server certificate names */
+	size_t n_names;
+	char *commune;              /* [server] commune */
+	unsigned idle_timeout;      /* [server] idle-timeout, seconds */
+	unsigned max_sessions;      /* [server] max-sessions */
+	unsigned max_handshakes;    /* [server] max-handshakes */
+	unsigned cert_days;         /* [server] cert-days: validity of issued certificates */
+	int allow_tls12;            /* [tls] allow-tls12 */
+	unsigned handshake_timeout; /* [tls] handshake-timeout, seconds */
+	int log_level;              /* [log] level */
+};
+
+#define CONFIG_DEFAULT_LISTEN "127.0.0.1:4343"
+#define CONFIG_DEFAULT_COMMUNE "UBND xã Mẫu"
+
+/* Loads @path; a missing file gives the defaults.  E_CONFIG with the group,
+ * key and reason in err_detail() for anything wrong.  *out NULL on failure. */
+int config_load(struct config **out, const char *path);
+void config_free(struct config *c);
+
+/* Splits "host:port", "[v6]:port" into a host (malloc'd) and a port. */
+int config_parse_addr(const char *s, char **host, unsigned *port);
+
+#endif

@@ -1,0 +1,789 @@
+/*
+ * session.c: one client connection: handshake and certificate check,
+ * framing, hello, request dispatch with role checks, replies, events,
+ * uploads and paced downloads.  Runs on the loop thread only.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/log.h"
+#include "common/proto.h"
+#include "common/roles.h"
+#include "server/handlers.h"
+#include "server/loop.h"
+#include "server/server_priv.h"
+
+#define SESSION_READ_SLICE (16 * 1024)
+#define SESSION_OUTQ_HIGH (4 * 1024 * 1024) /* stop reading requests above this */
+#define SESSION_OUT_MAX (SESSION_OUTQ_HIGH + 2 * PROTO_FRAME_MAX)
+#define SESSION_WRITE_BUDGET (1024 * 1024) /* bytes per turn, for fairness */
+#define SESSION_CLOSE_GRACE_MS 5000
+#define SESSION_LINGER_MS 2000 /* reading the peer's last bytes after our last frame */
+
+enum session_state { ST_HANDSHAKE, ST_HELLO, ST_READY, ST_CLOSING };
+
+struct session {
+	struct server *srv;
+	struct conn *conn;
+	enum session_state state;
+	char peer[64];
+	struct person who; /* private copy: the registry may change under us */
+	struct buf in, out;
+	size_t out_off;   /* bytes of out already written */
+	size_t retry_len; /* length of a write that returned E_AGAIN */
+	int64_t started, last_active;
+	uint64_t event_seq;
+	unsigned watching;
+	int lingering; /* our side is shut; discarding input until EOF */
+	long long destroy_timer;
+	struct {
+		session_pump_fn fn;
+		uint32_t id;
+		void *arg;
+		void (*free_arg)(void *);
+	} pump;
+	struct {
+		session_chunk_fn fn;
+		uint32_t id;
+		void *arg;
+		void (*free_arg)(void *);
+	} up;
+	struct session *prev, *next;
+};
+
+static void session_io(struct loop *l, int fd, unsigned events, void *arg);
+static void session_flush(struct session *s);
+
+const struct person *session_person(const struct session *s)
+{
+	return s->state >= ST_HELLO ? &s->who : NULL;
+}
+
+struct server *session_server(struct session *s)
+{
+	return s->srv;
+}
+
+const char *session_peer(const struct session *s)
+{
+	return s->peer;
+}
+
+int session_handshaking(const struct session *s)
+{
+	return s->state == ST_HANDSHAKE;
+}
+
+int64_t session_started(const struct session *s)
+{
+	return s->started;
+}
+
+int64_t session_last_active(const struct session *s)
+{
+	return s->last_active;
+}
+
+int session_busy(const struct session *s)
+{
+	return s->pump.fn || s->up.fn;
+}
+
+const char *session_serial(const struct session *s)
+{
+	return s->conn->serial;
+}
+
+struct session *session_next(const struct session *s)
+{
+	return s->next;
+}
+
+size_t session_outq(const struct session *s)
+{
+	return s->out.len - s->out_off;
+}
+
+static void session_unlink(struct session *s)
+{
+	struct server_priv *p = s->srv->priv;
+
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		p->head = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	else
+		p->tail = s->prev;
+	p->n_sessions--;
+	if (s->state == ST_HANDSHAKE)
+		p->n_handshakes--;
+}
+
+static void session_end_pump(struct session *s)
+{
+	void (*free_arg)(void *) = s->pump.free_arg;
+	void *arg = s->pump.arg;
+
+	memset(&s->pump, 0, sizeof(s->pump));
+	if (free_arg)
+		free_arg(arg);
+}
+
+void session_end_upload(struct session *s)
+{
+	void (*free_arg)(void *) = s->up.free_arg;
+	void *arg = s->up.arg;
+
+	memset(&s->up, 0, sizeof(s->up));
+	if (free_arg)
+		free_arg(arg);
+}
+
+void session_destroy(struct session *s)
+{
+	session_unlink(s);
+	if (s->destroy_timer)
+		loop_del_timer(s->srv->loop, s->destroy_timer);
+	session_end_pump(s);
+	session_end_upload(s);
+	loop_del_fd(s->srv->loop, s->conn->fd);
+	s->conn->ops->close(s->conn);
+	buf_free(&s->in);
+	buf_free(&s->out);
+	free(s->who.id);
+	free(s->who.name);
+	free(s);
+}
+
+static void session_destroy_cb(struct loop *l, long long id, void *arg)
+{
+	struct session *s = arg;
+
+	s->destroy_timer = 0;
+	session_destroy(s);
+}
+
+/* Destroys the session from the timer phase of the loop, never from under a
+ * caller that still holds it. */
+static void session_destroy_later(struct session *s, long ms)
+{
+	if (s->destroy_timer)
+		loop_del_timer(s->srv->loop, s->destroy_timer);
+	s->destroy_timer = loop_add_timer(s->srv->loop, ms, session_destroy_cb, s);
+	if (s->destroy_timer < 0) {
+		s->destroy_timer = 0;
+		s->state = ST_CLOSING; /* the sweep will find it */
+	}
+}
+
+/* Appends one whole frame; on overflow the session is killed. */
+static int session_queue_node(struct session *s, const struct proto_node *n)
+{
+	int rc;
+
+	if (s->state == ST_CLOSING && s->destroy_timer)
+		return E_OK; /* already leaving */
+	rc = proto_control_build(&s->out, n);
+	if (rc < 0) {
+		log_warn("peer %s: cannot queue a reply: %s", s->peer, err_detail());
+		return rc;
+	}
+	return E_OK;
+}
+
+void session_kill(struct session *s, int code, const char *why)
+{
+	struct proto_node *n;
+
+	if (s->state == ST_CLOSING)
+		return;
+	log_info("peer %s%s%s: %s: %s", s->peer, s->who.id ? " " : "", s->who.id ? s->who.id : "",
+		 err_name(code), why);
+	if (s->state == ST_HANDSHAKE && code != E_AUTH && code != E_REVOKED) {
+		s->srv->priv->n_handshakes--;
+		s->state = ST_CLOSING;
+		session_destroy_later(s, 0);
+		return;
+	}
+	if (s->state == ST_HANDSHAKE)
+		s->srv->priv->n_handshakes--;
+	n = proto_node_new("err");
+	if (n && proto_node_set(n, "code", err_name(code)) == E_OK &&
+	    proto_node_set_text(n, why) == E_OK)
+		session_queue_node(s, n);
+	proto_node_free(n);
+	s->state = ST_CLOSING;
+	session_end_pump(s);
+	session_end_upload(s);
+	session_flush(s);
+	if (s->state == ST_CLOSING && !s->destroy_timer)
+		session_destroy_later(s, session_outq(s) ? SESSION_CLOSE_GRACE_MS : 0);
+}
+
+void session_shutdown(struct session *s)
+{
+	struct proto_node *n;
+
+	if (s->state == ST_CLOSING)
+		return;
+	if (s->state != ST_READY) {
+		session_kill(s, E_SHUTDOWN, "server is stopping");
+		return;
+	}
+	if (session_busy(s))
+		return; /* let the transfer finish; the stop timer caps it */
+	n = proto_node_new("bye");
+	if (n)
+		session_queue_node(s, n);
+	proto_node_free(n);
+	s->state = ST_CLOSING;
+	session_flush(s);
+	if (!s->destroy_timer)
+		session_destroy_later(s, session_outq(s) ? SESSION_CLOSE_GRACE_MS : 0);
+}
+
+/* Moves @body's attributes, text and children into a new @name node. */
+static struct proto_node *session_wrap(const char *name, struct proto_node *body)
+{
+	struct proto_node *n = proto_node_new(name);
+	unsigned i;
+
+	if (!n || !body)
+		return n;
+	for (i = 0; i < body->nattrs; i++)
+		if (proto_node_set(n, body->attrs[i].key, body->attrs[i].val) < 0)
+			goto fail;
+	if (body->text && proto_node_set_text(n, body->text) < 0)
+		goto fail;
+	n->child = body->child;
+	n->last = body->last;
+	body->child = body->last = NULL;
+	return n;
+fail:
+	proto_node_free(n);
+	return NULL;
+}
+
+static int session_send_wrapped(struct session *s, const char *name, const char *key, uint64_t val,
+				struct proto_node *body)
+{
+	struct proto_node *n = session_wrap(name, body);
+	int rc;
+
+	proto_node_free(body);
+	if (!n)
+		return err_set(E_NOMEM, "out of memory");
+	/* The envelope's own attribute goes first, for readability on the wire. */
+	rc = proto_node_set_u64(n, key, val);
+	if (rc == E_OK && n->nattrs > 1) {
+		struct proto_attr a = n->attrs[n->nattrs - 1];
+
+		memmove(&n->attrs[1], &n->attrs[0], (n->nattrs - 1) * sizeof(a));
+		n->attrs[0] = a;
+	}
+	if (rc == E_OK)
+		rc = session_queue_node(s, n);
+	proto_node_free(n);
+	if (rc == E_OK)
+		session_flush(s);
+	return rc;
+}
+
+int session_reply(struct session *s, uint32_t id, struct proto_node *body)
+{
+	return session_send_wrapped(s, "resp", "id", id, body);
+}
+
+int session_event(struct session *s, const char *name, struct proto_node *body)
+{
+	struct proto_node *b = body ? body : proto_node_new("x");
+
+	if (!b || proto_node_set(b, "name", name) < 0) {
+		proto_node_free(b);
+		return err_set(E_NOMEM, "out of memory");
+	}
+	return session_send_wrapped(s, "event", "seq", ++s->event_seq, b);
+}
+
+int session_error(struct session *s, uint32_t id, int code, const char *detail)
+{
+	struct proto_node *n = proto_node_new("err");
+	int rc = E_NOMEM;
+
+	if (n && proto_node_set_u64(n, "id", id) == E_OK &&
+	    proto_node_set(n, "code", err_name(code)) == E_OK &&
+	    proto_node_set_text(n, detail && *detail ? detail : err_str(code)) == E_OK)
+		rc = session_queue_node(s, n);
+	proto_node_free(n);
+	if (rc == E_OK)
+		session_flush(s);
+	return rc;
+}
+
+int session_send_chunk(struct session *s, uint32_t id, const uint8_t sha256[32], uint64_t offset,
+		       const void *data, uint32_t len)
+{
+	return proto_chunk_build(&s->out, id, sha256, offset, data, len);
+}
+
+int session_set_pump(struct session *s, uint32_t id, session_pump_fn fn, void *arg,
+		     void (*free_arg)(void *))
+{
+	if (s->pump.fn)
+		return err_set(E_BUSY, "another download is running on this session");
+	s->pump.fn = fn;
+	s->pump.id = id;
+	s->pump.arg = arg;
+	s->pump.free_arg = free_arg;
+	session_flush(s);
+	return E_OK;
+}
+
+int session_set_upload(struct session *s, uint32_t id, session_chunk_fn fn, void *arg,
+		       void (*free_arg)(void *))
+{
+	if (s->up.fn)
+		return err_set(E_BUSY, "another upload is running on this session");
+	s->up.fn = fn;
+	s->up.id = id;
+	s->up.arg = arg;
+	s->up.free_arg = free_arg;
+	return E_OK;
+}
+
+/* Runs the pump while the queue is short; removes it when it is done. */
+static void session_run_pump(struct session *s)
+{
+	while (s->pump.fn && session_outq(s) < SESSION_OUTQ_LOW) {
+		size_t before = session_outq(s);
+		uint32_t id = s->pump.id;
+		int rc = s->pump.fn(s, id, s->pump.arg);
+
+		if (rc == E_AGAIN && session_outq(s) > before)
+			continue;
+		if (rc == E_AGAIN)
+			break; /* nothing produced: wait for the next turn */
+		session_end_pump(s);
+		if (rc < 0)
+			session_error(s, id, rc, err_detail());
+	}
+}
+
+static void session_watch(struct session *s, unsigned mask)
+{
+	if (s->watching != mask && loop_mod_fd(s->srv->loop, s->conn->fd, mask) == E_OK)
+		s->watching = mask;
+}
+
+/*
+ * Our last frame is out: end our direction and read (and drop) what the peer
+ * still sends until it closes or SESSION_LINGER_MS pass.  Closing a socket
+ * with unread input would make the kernel send a reset that can destroy our
+ * last frame before the peer reads it.
+ */
+static void session_linger(struct session *s)
+{
+	if (s->lingering)
+		return;
+	s->lingering = 1;
+	s->conn->ops->shutdown_write(s->conn);
+	session_destroy_later(s, SESSION_LINGER_MS);
+}
+
+static void session_drain_input(struct session *s)
+{
+	uint8_t sink[4096];
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		ssize_t n = s->conn->ops->read(s->conn, sink, sizeof(sink));
+
+		if (n == E_AGAIN)
+			return;
+		if (n <= 0) {
+			session_destroy_later(s, 0);
+			return;
+		}
+	}
+}
+
+/* Writes what is queued, up to a budget per turn; keeps the pump fed. */
+static void session_flush(struct session *s)
+{
+	size_t budget = SESSION_WRITE_BUDGET;
+	unsigned mask;
+
+	if (s->state == ST_HANDSHAKE)
+		return;
+	for (;;) {
+		size_t len;
+		ssize_t n;
+
+		if (s->state != ST_CLOSING)
+			session_run_pump(s);
+		len = session_outq(s);
+		if (len == 0 || budget == 0)
+			break;
+		if (s->retry_len)
+			len = s->retry_len; /* GnuTLS wants the same call again */
+		n = s->conn->ops->write(s->conn, s->out.data + s->out_off, len);
+		if (n == E_AGAIN) {
+			s->retry_len = len;
+			break;
+		}
+		s->retry_len = 0;
+		if (n < 0) {
+			log_info("peer %s: %s", s->peer, err_detail());
+			s->state = ST_CLOSING;
+			s->out_off = s->out.len;
+			session_destroy_later(s, 0);
+			return;
+		}
+		s->out_off += (size_t)n;
+		budget = (size_t)n >= budget ? 0 : budget - (size_t)n;
+	}
+	if (s->out_off == s->out.len) {
+		/* Idle sessions hold no buffers. */
+		buf_free(&s->out);
+		buf_init(&s->out, SESSION_OUT_MAX);
+		s->out_off = 0;
+		if (s->state == ST_CLOSING)
+			session_linger(s);
+	} else if (s->out_off > s->out.len / 2) {
+		buf_consume(&s->out, s->out_off);
+		s->out_off = 0;
+	}
+	mask = s->state == ST_CLOSING ? (s->lingering ? LOOP_READ : 0) : LOOP_READ;
+	if (session_outq(s) >= SESSION_OUTQ_HIGH)
+		mask = 0; /* back-pressure: read no more requests until the peer reads */
+	if (session_outq(s) || (s->pump.fn && s->state != ST_CLOSING))
+		mask |= LOOP_WRITE;
+	session_watch(s, mask);
+}
+
+/* The first message: <hello min max>; answers with ours. */
+static int session_hello(struct session *s, const struct proto_node *n)
+{
+	uint64_t min = 1, max = 1;
+	char roles[160];
+	struct proto_node *r;
+	int rc;
+
+	if (strcmp(n->name, "hello") != 0) {
+		session_kill(s, E_PROTO, "the first message must be <hello>");
+		return E_PROTO;
+	}
+	if ((proto_attr(n, "min") && proto_attr_u64(n, "min", &min) < 0) ||
+	    (proto_attr(n, "max") && proto_attr_u64(n, "max", &max) < 0) || min > max) {
+		session_kill(s, E_VERSION, "bad version range in <hello>");
+		return E_VERSION;
+	}
+	if (min > PROTO_VERSION || max < PROTO_VERSION_MIN) {
+		session_kill(s, E_VERSION, "no common protocol version (server speaks 1)");
+		return E_VERSION;
+	}
+	roles_format(s->who.roles, roles, sizeof(roles));
+	r = proto_node_new("hello");
+	rc = r ? E_OK : E_NOMEM;
+	if (rc == E_OK)
+		rc = proto_node_set_u64(r, "version", max < PROTO_VERSION ? max : PROTO_VERSION);
+	if (rc == E_OK)
+		rc = proto_node_set(r, "agent", PACKAGE_NAME "d/" PACKAGE_VERSION);
+	if (rc == E_OK)
+		rc = proto_node_set(r, "person", s->who.id);
+	if (rc == E_OK)
+		rc = proto_node_set(r, "name", s->who.name);
+	if (rc == E_OK)
+		rc = proto_node_set(r, "roles", roles);
+	if (rc == E_OK)
+		rc = session_queue_node(s, r);
+	proto_node_free(r);
+	if (rc < 0) {
+		session_kill(s, E_INTERNAL, "cannot answer hello");
+		return rc;
+	}
+	s->state = ST_READY;
+	log_debug("peer %s: %s (%s) said hello", s->peer, s->who.id, roles);
+	return E_OK;
+}
+
+/* A <req id op>: look up, check roles, run. */
+static void session_request(struct session *s, const struct proto_node *n)
+{
+	const struct handler *h;
+	const char *op = proto_attr(n, "op");
+	uint64_t id;
+	int rc;
+
+	if (proto_attr_u64(n, "id", &id) < 0 || id == 0 || id > UINT32_MAX) {
+		session_error(s, 0, E_INVAL, "a request needs an id from 1 to 4294967295");
+		return;
+	}
+	if (!op) {
+		session_error(s, (uint32_t)id, E_INVAL, "a request needs an op");
+		return;
+	}
+	if (s->srv->priv->stopping) {
+		session_error(s, (uint32_t)id, E_SHUTDOWN, "server is stopping");
+		return;
+	}
+	h = handler_find(op);
+	if (!h) {
+		log_info("peer %s %s: unknown operation \"%.64s\"", s->peer, s->who.id, op);
+		session_error(s, (uint32_t)id, E_UNKNOWN, "unknown operation");
+		return;
+	}
+	if (!(s->who.roles & h->roles)) {
+		log_info("peer %s %s: %s refused: role not allowed", s->peer, s->who.id, op);
+		session_error(s, (uint32_t)id, E_PERM, "your roles do not allow this operation");
+		return;
+	}
+	log_debug("peer %s %s: %s #%llu", s->peer, s->who.id, op, (unsigned long long)id);
+	err_clear();
+	rc = h->fn(s, (uint32_t)id, n);
+	if (rc < 0) {
+		log_info("peer %s %s: %s failed: %s: %s", s->peer, s->who.id, op, err_name(rc),
+			 err_detail());
+		session_error(s, (uint32_t)id, rc, err_detail());
+	}
+}
+
+static void session_chunk(struct session *s, const struct proto_frame *f)
+{
+	struct proto_chunk c;
+	session_chunk_fn fn;
+	int rc;
+
+	if (proto_chunk_parse(f, &c) < 0) {
+		session_kill(s, E_PROTO, err_detail());
+		return;
+	}
+	if (!s->up.fn || s->up.id != c.id) {
+		session_error(s, c.id, E_PROTO, "no upload is open for this request id");
+		return;
+	}
+	fn = s->up.fn;
+	rc = fn(s, &c, s->up.arg);
+	if (rc < 0) {
+		session_error(s, c.id, rc, err_detail());
+		if (s->up.fn == fn)
+			session_end_upload(s);
+	}
+}
+
+static void session_frame(struct session *s, const struct proto_frame *f)
+{
+	struct proto_node *n = NULL;
+	int rc;
+
+	if (f->type == PROTO_T_CHUNK) {
+		if (s->state != ST_READY)
+			session_kill(s, E_PROTO, "file data before hello");
+		else
+			session_chunk(s, f);
+		return;
+	}
+	rc = proto_control_parse(f->body, f->len, &n);
+	if (rc < 0) {
+		session_kill(s, rc, err_detail());
+		return;
+	}
+	if (s->state == ST_HELLO)
+		session_hello(s, n);
+	else if (!strcmp(n->name, "req"))
+		session_request(s, n);
+	else if (!strcmp(n->name, "bye"))
+		session_shutdown(s);
+	else
+		session_error(s, 0, E_UNKNOWN, "unknown message");
+	proto_node_free(n);
+}
+
+/* Parses every whole frame in the input buffer. */
+static void session_parse(struct session *s)
+{
+	size_t off = 0;
+
+	while (off < s->in.len && (s->state == ST_HELLO || s->state == ST_READY)) {
+		struct proto_frame f;
+		size_t used = 0;
+		int rc = proto_frame_parse(s->in.data + off, s->in.len - off, &f, &used);
+
+		if (rc == E_AGAIN)
+			break;
+		if (rc < 0) {
+			session_kill(s, rc, err_detail());
+			return;
+		}
+		session_frame(s, &f);
+		off += used;
+		if (session_outq(s) >= SESSION_OUTQ_HIGH)
+			break; /* the rest waits until the peer reads its replies */
+	}
+	if (off == s->in.len) {
+		buf_free(&s->in);
+		buf_init(&s->in, PROTO_FRAME_MAX);
+	} else if (off) {
+		buf_consume(&s->in, off);
+	}
+}
+
+/* After the TLS handshake: the certificate must name a registered person. */
+static void session_authenticate(struct session *s)
+{
+	const struct person *p = people_by_serial(s->srv->people, s->conn->serial);
+
+	s->srv->priv->n_handshakes--;
+	s->state = ST_HELLO;
+	if (!p) {
+		s->state = ST_HELLO; /* past TLS: the error frame can be sent */
+		session_kill(s, E_AUTH, "certificate not registered with this commune");
+		return;
+	}
+	if (p->revoked) {
+		session_kill(s, E_REVOKED, "certificate revoked");
+		return;
+	}
+	s->who = *p;
+	s->who.id = strdup(p->id);
+	s->who.name = strdup(p->name);
+	if (!s->who.id || !s->who.name) {
+		session_kill(s, E_NOMEM, "out of memory");
+		return;
+	}
+	log_debug("peer %s: authenticated as %s", s->peer, s->who.id);
+}
+
+static void session_do_handshake(struct session *s)
+{
+	int rc = s->conn->ops->handshake(s->conn);
+
+	if (rc == E_AGAIN) {
+		session_watch(s, s->conn->ops->want_write(s->conn) ? LOOP_WRITE : LOOP_READ);
+		return;
+	}
+	if (rc == E_AUTH || rc == E_REVOKED) {
+		/* TLS is up but the certificate is not trusted: say so, then close. */
+		s->srv->priv->n_handshakes--;
+		s->state = ST_HELLO;
+		session_kill(s, rc, err_detail());
+		return;
+	}
+	if (rc < 0) {
+		session_kill(s, rc, err_detail());
+		return;
+	}
+	session_authenticate(s);
+	if (s->state == ST_HELLO)
+		session_watch(s, LOOP_READ);
+}
+
+static void session_read(struct session *s)
+{
+	int rounds = 0;
+
+	while (s->state == ST_HELLO || s->state == ST_READY) {
+		uint8_t *p;
+		ssize_t n;
+		size_t room = s->in.max - s->in.len;
+
+		if (room == 0) {
+			session_kill(s, E_TOOBIG, "input over the frame cap");
+			return;
+		}
+		if (room > SESSION_READ_SLICE)
+			room = SESSION_READ_SLICE;
+		p = buf_reserve(&s->in, room);
+		if (!p) {
+			session_kill(s, E_NOMEM, "out of memory");
+			return;
+		}
+		n = s->conn->ops->read(s->conn, p, room);
+		if (n == E_AGAIN)
+			break;
+		if (n <= 0) {
+			if (n < 0)
+				log_info("peer %s: %s", s->peer, err_detail());
+			else
+				log_debug("peer %s: closed the connection", s->peer);
+			s->state = ST_CLOSING;
+			session_destroy_later(s, 0);
+			return;
+		}
+		buf_commit(&s->in, (size_t)n);
+		s->last_active = loop_now_ms();
+		session_parse(s);
+		if (session_outq(s) >= SESSION_OUTQ_HIGH || ++rounds >= 64)
+			break;
+		if ((size_t)n < room && !s->conn->ops->pending(s->conn))
+			break;
+	}
+	if (s->in.len == 0) {
+		buf_free(&s->in);
+		buf_init(&s->in, PROTO_FRAME_MAX);
+	}
+}
+
+static void session_io(struct loop *l, int fd, unsigned events, void *arg)
+{
+	struct session *s = arg;
+
+	if (s->state == ST_HANDSHAKE) {
+		session_do_handshake(s);
+		if (s->state != ST_HELLO)
+			return;
+	}
+	if (s->state == ST_CLOSING) {
+		if (s->lingering)
+			session_drain_input(s);
+		else
+			session_flush(s);
+		return;
+	}
+	if (events & LOOP_READ)
+		session_read(s);
+	if (s->state != ST_CLOSING || !s->lingering)
+		session_flush(s);
+}
+
+int session_start(struct server *srv, struct conn *conn, const char *peer)
+{
+	struct server_priv *p = srv->priv;
+	struct session *s = calloc(1, sizeof(*s));
+	int rc;
+
+	if (!s) {
+		conn->ops->close(conn);
+		return err_set(E_NOMEM, "out of memory");
+	}
+	s->srv = srv;
+	s->conn = conn;
+	s->state = ST_HANDSHAKE;
+	snprintf(s->peer, sizeof(s->peer), "%s", peer);
+	buf_init(&s->in, PROTO_FRAME_MAX);
+	buf_init(&s->out, SESSION_OUT_MAX);
+	s->started = s->last_active = loop_now_ms();
+	rc = loop_add_fd(srv->loop, conn->fd, LOOP_READ, session_io, s);
+	if (rc < 0) {
+		conn->ops->close(conn);
+		free(s);
+		return rc;
+	}
+	s->watching = LOOP_READ;
+	s->prev = p->tail;
+	if (p->tail)
+		p->tail->next = s;
+	else
+		p->head = s;
+	p->tail = s;
+	p->n_sessions++;
+	p->n_handshakes++;
+	return E_OK;
+}

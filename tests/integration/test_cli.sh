@@ -1,0 +1,123 @@
+#!/bin/sh
+# test_cli.sh: drives the real `dinh` CLI against a real dinhd on loopback:
+# whoami as the admin, user add (PKCS#12 out), the new person's whoami with
+# his Vietnamese name, a 3 MB file round trip, user list, revoke, the exit
+# codes of docs/cli.md and the Vietnamese translation.
+set -u
+
+top_builddir=${top_builddir:-$(pwd)}
+DINHD=$top_builddir/server/dinhd
+DINH=$top_builddir/clients/dinh
+# Exit codes of docs/cli.md.
+EX_OK=0 EX_USAGE=1 EX_AUTH=3 EX_NOTFOUND=5 EX_LOCAL=7
+
+if [ ! -x "$DINHD" ] || [ ! -x "$DINH" ]; then
+	echo "SKIP: $DINHD or $DINH not built"
+	exit 77
+fi
+
+T=$(mktemp -d /tmp/dinh-cli-XXXXXX) || exit 99
+D=$T/data
+pid=
+cleanup() {
+	if [ -n "$pid" ]; then
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 99' INT TERM HUP
+
+fail() {
+	echo "FAIL: $*"
+	if [ -f "$T/out" ]; then sed 's/^/  out: /' "$T/out"; fi
+	if [ -f "$T/dinhd.log" ]; then tail -n 30 "$T/dinhd.log" | sed 's/^/  log: /'; fi
+	exit 1
+}
+
+# run EXPECTED_STATUS CMD...: runs CMD with stdout+stderr into $T/out.
+run() {
+	want=$1
+	shift
+	"$@" >"$T/out" 2>&1 </dev/null
+	got=$?
+	[ "$got" -eq "$want" ] || fail "exit $got (want $want): $*"
+}
+
+mkdir -p "$D" || exit 99
+export LANGUAGE=en LC_ALL=C.UTF-8
+unset DINH_PASSWORD DINH_NEW_PASSWORD
+
+"$DINHD" -d --data-dir "$D" --listen 127.0.0.1:0 >"$T/dinhd.log" 2>&1 &
+pid=$!
+i=0
+while ! grep -q ':' "$D/dinhd.addr" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -le 200 ] || fail "dinhd.addr did not appear within 10 s"
+	kill -0 "$pid" 2>/dev/null || fail "dinhd exited during start"
+	sleep 0.05
+done
+ADDR=$(head -n 1 "$D/dinhd.addr")
+PORT=${ADDR##*:}
+echo "dinhd on port $PORT"
+
+# The admin, through the data directory.
+run $EX_OK "$DINH" --data-dir "$D" whoami
+grep -qi admin "$T/out" || fail "whoami does not name the admin"
+
+# A new clerk with a Vietnamese name.
+NAME="Nguyễn Văn An"
+PASS="mat-khau-thu-nghiem-42"
+run $EX_OK env DINH_NEW_PASSWORD="$PASS" "$DINH" --data-dir "$D" user add "$NAME" \
+	--roles clerk --out "$T/an.p12"
+[ -f "$T/an.p12" ] || fail "user add wrote no $T/an.p12"
+mode=$(stat -c %a "$T/an.p12")
+[ "$mode" = 600 ] || fail "an.p12 has mode $mode"
+
+AN="$DINH --server 127.0.0.1:$PORT --ca $D/ca/ca.pem --identity $T/an.p12"
+run $EX_OK env DINH_PASSWORD="$PASS" $AN whoami
+grep -q "$NAME" "$T/out" || fail "whoami does not print $NAME"
+
+# A wrong password is an authentication failure, not a crash.
+run $EX_AUTH env DINH_PASSWORD="sai-mat-khau" $AN whoami
+
+# File round trip: 3 MB of random bytes.
+head -c 3145728 /dev/urandom >"$T/in.bin" || exit 99
+SUM=$(sha256sum "$T/in.bin" | cut -d' ' -f1)
+run $EX_OK env DINH_PASSWORD="$PASS" $AN file put "$T/in.bin"
+grep -q "$SUM" "$T/out" || fail "file put does not print the sha256 $SUM"
+run $EX_OK env DINH_PASSWORD="$PASS" $AN file get "$SUM" --out "$T/out.bin"
+GOT=$(sha256sum "$T/out.bin" | cut -d' ' -f1)
+[ "$GOT" = "$SUM" ] || fail "round trip changed the file ($GOT)"
+
+# Errors with their documented exit codes.
+run $EX_USAGE "$DINH" --no-such-option
+run $EX_NOTFOUND env DINH_PASSWORD="$PASS" $AN file get \
+	0000000000000000000000000000000000000000000000000000000000000000 --out "$T/none.bin"
+run $EX_LOCAL env DINH_PASSWORD="$PASS" $AN file put "$T/does-not-exist"
+
+# The registry lists him; revoke him; his whoami fails with exit 3.
+run $EX_OK "$DINH" --data-dir "$D" user list
+grep -q "$NAME" "$T/out" || fail "user list does not show $NAME"
+ID=$(grep "$NAME" "$T/out" | grep -o 'nguyen-van-an[-0-9]*' | head -n 1)
+[ -n "$ID" ] || fail "user list shows no id for $NAME"
+run $EX_OK "$DINH" --data-dir "$D" user revoke "$ID"
+run $EX_AUTH env DINH_PASSWORD="$PASS" $AN whoami
+cp "$T/out" "$T/revoked.en"
+
+# Vietnamese messages (the same failure, translated).
+run $EX_AUTH env LANGUAGE=vi LC_ALL=C.UTF-8 DINH_PASSWORD="$PASS" \
+	DINH_LOCALEDIR="${DINH_LOCALEDIR:-$top_builddir/po/locale}" $AN whoami
+cmp -s "$T/out" "$T/revoked.en" && fail "LANGUAGE=vi output is not translated"
+grep -q '[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơưăâêô]' "$T/out" ||
+	fail "LANGUAGE=vi output has no Vietnamese letters"
+
+# SIGTERM: dinhd exits 0.
+kill -TERM "$pid"
+wait "$pid"
+st=$?
+pid=
+[ "$st" -eq 0 ] || fail "dinhd exited $st after SIGTERM"
+echo "PASS"
+exit 0
