@@ -14,29 +14,29 @@
 
 enum err_code {
 	E_OK = 0,
-	E_NOMEM = -1,      /* out of memory */
-	E_INVAL = -2,      /* invalid argument or value */
-	E_IO = -3,         /* a read/write/fsync failed */
-	E_PROTO = -4,      /* malformed frame or message */
-	E_TOOBIG = -5,     /* a cap was exceeded */
-	E_AGAIN = -6,      /* need more input / would block (not a failure) */
-	E_NOTFOUND = -7,   /* no such object */
-	E_EXISTS = -8,     /* already exists */
-	E_PERM = -9,       /* role not allowed */
-	E_AUTH = -10,      /* peer not authenticated (certificate) */
-	E_REVOKED = -11,   /* certificate revoked */
-	E_TLS = -12,       /* TLS failure */
-	E_CRYPTO = -13,    /* key, certificate or signature failure */
-	E_HASH = -14,      /* content does not match its SHA-256 */
-	E_CONFIG = -15,    /* bad configuration */
-	E_VERSION = -16,   /* no common protocol version */
-	E_UNKNOWN = -17,   /* unknown message type or operation */
-	E_TIMEOUT = -18,   /* a deadline passed */
-	E_BUSY = -19,      /* over capacity, try later */
-	E_SHUTDOWN = -20,  /* server is shutting down */
-	E_XML = -21,       /* XML not well-formed or not allowed */
-	E_PASSWORD = -22,  /* wrong password or PIN */
-	E_INTERNAL = -23,  /* a bug: should never happen */
+	E_NOMEM = -1,     /* out of memory */
+	E_INVAL = -2,     /* invalid argument or value */
+	E_IO = -3,        /* a read/write/fsync failed */
+	E_PROTO = -4,     /* malformed frame or message */
+	E_TOOBIG = -5,    /* a cap was exceeded */
+	E_AGAIN = -6,     /* need more input / would block (not a failure) */
+	E_NOTFOUND = -7,  /* no such object */
+	E_EXISTS = -8,    /* already exists */
+	E_PERM = -9,      /* role not allowed */
+	E_AUTH = -10,     /* peer not authenticated (certificate) */
+	E_REVOKED = -11,  /* certificate revoked */
+	E_TLS = -12,      /* TLS failure */
+	E_CRYPTO = -13,   /* key, certificate or signature failure */
+	E_HASH = -14,     /* content does not match its SHA-256 */
+	E_CONFIG = -15,   /* bad configuration */
+	E_VERSION = -16,  /* no common protocol version */
+	E_UNKNOWN = -17,  /* unknown message type or operation */
+	E_TIMEOUT = -18,  /* a deadline passed */
+	E_BUSY = -19,     /* over capacity, try later */
+	E_SHUTDOWN = -20, /* server is shutting down */
+	E_XML = -21,      /* XML not well-formed or not allowed */
+	E_PASSWORD = -22, /* wrong password or PIN */
+	E_INTERNAL = -23, /* a bug: should never happen */
 	E_LAST = -24
 };
 

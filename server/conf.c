@@ -167,7 +167,6 @@ static int config_list(GKeyFile *kf, const char *path, const char *group, const 
 static int config_read(struct config *c, GKeyFile *kf, const char *path)
 {
 	GError *e = NULL;
-	unsigned u;
 	size_t i;
 	int rc;
 
@@ -224,7 +223,6 @@ static int config_read(struct config *c, GKeyFile *kf, const char *path)
 				       path);
 		c->log_level = lvl;
 	}
-	(void)u;
 	return E_OK;
 }
 

@@ -37,8 +37,8 @@ int files_upload_begin(struct files *f, const uint8_t sha256[32], uint64_t size,
  * otherwise); data beyond @size is E_TOOBIG.  When the last byte arrives the
  * content is verified: E_HASH (the partial file is discarded) or E_OK with
  * *done = 1 and the file in place.  */
-int files_upload_write(struct files_upload *up, uint64_t offset, const uint8_t *data,
-		       uint32_t len, int *done);
+int files_upload_write(struct files_upload *up, uint64_t offset, const uint8_t *data, uint32_t len,
+		       int *done);
 
 /* Bytes received so far. */
 uint64_t files_upload_have(const struct files_upload *up);

@@ -28,6 +28,7 @@
 #include "workflow/repo.h"
 
 #define SERVER_SWEEP_MS 1000
+#define SERVER_CRL_CHECK_SWEEPS 3600 /* hourly: re-sign the CRL before it expires */
 #define SERVER_STOP_GRACE_MS 10000
 #define SERVER_BACKLOG 4096
 #define SERVER_ADMIN_NAME "Quản trị viên"
@@ -335,7 +336,9 @@ static void server_accept(struct loop *l, int fd, unsigned events, void *arg)
 	}
 }
 
-/* Once a second: handshake and idle timeouts. */
+static int server_new_tls(struct server *srv, int allow_tls12);
+
+/* Once a second: handshake and idle timeouts; hourly: the CRL. */
 static void server_sweep(struct loop *l, long long id, void *arg)
 {
 	struct server *srv = arg;
@@ -351,6 +354,11 @@ static void server_sweep(struct loop *l, long long id, void *arg)
 			   now - session_last_active(s) > (int64_t)srv->cfg->idle_timeout * 1000) {
 			session_kill(s, E_TIMEOUT, "idle timeout");
 		}
+	}
+	if (++srv->priv->sweeps % SERVER_CRL_CHECK_SWEEPS == 0) {
+		/* A CRL is valid 30 days: keep it fresh and serve the new one. */
+		if (ca_crl_refresh(srv->ca) < 0 || server_new_tls(srv, srv->cfg->allow_tls12) < 0)
+			log_err("cannot refresh the CRL: %s", err_detail());
 	}
 	srv->priv->sweep_timer = loop_add_timer(l, SERVER_SWEEP_MS, server_sweep, srv);
 }

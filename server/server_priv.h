@@ -22,6 +22,7 @@ struct server_priv {
 	size_t n_sessions;
 	size_t n_handshakes;
 	long long sweep_timer;
+	unsigned long sweeps;
 	long long stop_timer;
 	int stopping;
 };

@@ -17,8 +17,8 @@ int ident_csr(const char *key_pem, const char *cn, char **csr_pem);
  * holding @key_pem, @cert_pem and @ca_pem, encrypted with @password;
  * @friendly is the bag's friendly name (UTF-8).  Written to a temporary name,
  * fsynced, renamed. */
-int ident_p12_write(const char *path, const char *key_pem, const char *cert_pem,
-		    const char *ca_pem, const char *password, const char *friendly, int overwrite);
+int ident_p12_write(const char *path, const char *key_pem, const char *cert_pem, const char *ca_pem,
+		    const char *password, const char *friendly, int overwrite);
 
 /* Reads a PKCS#12 file back: the key and the certificate as PEM (malloc'd).
  * E_PASSWORD on a wrong password, E_CRYPTO if not a PKCS#12 we understand. */
