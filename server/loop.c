@@ -222,15 +222,24 @@ void loop_stop(struct loop *l)
 	l->stop = 1;
 }
 
-/* Runs every timer that is due; a callback may add or delete timers. */
+/*
+ * Runs every timer that is due, earliest first.  A callback may add or
+ * delete any timer (itself included); timers added while this runs wait for
+ * the next turn, so a 0 ms timer that re-arms itself cannot starve the fds.
+ */
 static void loop_run_timers(struct loop *l)
 {
 	int64_t now = loop_now_ms();
+	long long last = l->next_id;
 
-	while (l->timers && l->timers->when <= now) {
-		struct loop_timer *t = l->timers;
+	for (;;) {
+		struct loop_timer **p = &l->timers, *t;
 
-		l->timers = t->next;
+		while ((t = *p) && t->when <= now && t->id > last)
+			p = &t->next;
+		if (!t || t->when > now)
+			return;
+		*p = t->next;
 		t->fn(l, t->id, t->arg);
 		free(t);
 	}

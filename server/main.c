@@ -16,7 +16,7 @@
 #include "server/conf.h"
 #include "server/server.h"
 
-#define DINHD_DEFAULT_DATA_DIR LOCALSTATEDIR "/lib/dinh"
+#define DINHD_DEFAULT_DATA_DIR "/var/lib/dinh" /* FHS; documented in docs/operations.md */
 #define DINHD_LISTEN_MAX 16
 
 static void usage(FILE *f)

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -29,7 +31,7 @@
 
 #define SERVER_SWEEP_MS 1000
 #define SERVER_CRL_CHECK_SWEEPS 3600 /* hourly: re-sign the CRL before it expires */
-#define SERVER_STOP_GRACE_MS 10000
+#define SERVER_STOP_GRACE_MS 5000 /* cap on draining output at SIGTERM */
 #define SERVER_BACKLOG 4096
 #define SERVER_ADMIN_NAME "Quản trị viên"
 
@@ -283,20 +285,45 @@ static void server_addr_str(const struct sockaddr_storage *sa, char *out, size_t
 	}
 }
 
-/* Under the handshake cap, the oldest unfinished handshake makes room for
- * the newest: silent connections cannot starve real clients. */
-static void server_evict_handshake(struct server *srv)
-{
-	struct session *s;
+static void server_accept(struct loop *l, int fd, unsigned events, void *arg);
 
-	for (s = srv->priv->head; s; s = session_next(s)) {
-		if (session_handshaking(s)) {
-			session_kill(s, E_BUSY,
-				     "handshake cap reached: dropping the oldest pending "
-				     "handshake");
-			return;
-		}
-	}
+/* At the handshake cap the listeners leave epoll: new connections wait in
+ * the kernel's accept queue until a handshake finishes. */
+static void server_pause_accept(struct server *srv)
+{
+	struct server_priv *p = srv->priv;
+	size_t i;
+
+	if (p->accept_paused)
+		return;
+	for (i = 0; i < p->n_listen; i++)
+		loop_del_fd(srv->loop, p->listen_fd[i]);
+	p->accept_paused = 1;
+	log_debug("handshake cap (%u) reached: not accepting for now", srv->cfg->max_handshakes);
+}
+
+static void server_resume_accept(struct server *srv)
+{
+	struct server_priv *p = srv->priv;
+	size_t i;
+
+	if (!p->accept_paused || p->stopping)
+		return;
+	p->accept_paused = 0;
+	for (i = 0; i < p->n_listen; i++)
+		if (loop_add_fd(srv->loop, p->listen_fd[i], LOOP_READ, server_accept, srv) < 0)
+			log_err("cannot watch a listener again: %s", err_detail());
+	log_debug("accepting again");
+}
+
+void server_handshake_done(struct server *srv)
+{
+	struct server_priv *p = srv->priv;
+
+	assert(p->n_handshakes > 0);
+	p->n_handshakes--;
+	if (p->accept_paused && p->n_handshakes < srv->cfg->max_handshakes)
+		server_resume_accept(srv);
 }
 
 static void server_accept(struct loop *l, int fd, unsigned events, void *arg)
@@ -310,8 +337,13 @@ static void server_accept(struct loop *l, int fd, unsigned events, void *arg)
 		socklen_t len = sizeof(sa);
 		char peer[64];
 		struct conn *c = NULL;
-		int cfd = accept4(fd, (struct sockaddr *)&sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int cfd;
 
+		if (p->n_handshakes >= srv->cfg->max_handshakes) {
+			server_pause_accept(srv);
+			return;
+		}
+		cfd = accept4(fd, (struct sockaddr *)&sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (cfd < 0) {
 			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
 				log_warn("accept: %s", strerror(errno));
@@ -324,8 +356,6 @@ static void server_accept(struct loop *l, int fd, unsigned events, void *arg)
 			close(cfd);
 			continue;
 		}
-		if (p->n_handshakes >= srv->cfg->max_handshakes)
-			server_evict_handshake(srv);
 		if (conn_tls_new(&c, srv->tls, cfd) < 0) {
 			log_warn("peer %s: %s", peer, err_detail());
 			close(cfd);

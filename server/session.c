@@ -123,7 +123,17 @@ static void session_unlink(struct session *s)
 		p->tail = s->prev;
 	p->n_sessions--;
 	if (s->state == ST_HANDSHAKE)
-		p->n_handshakes--;
+		server_handshake_done(s->srv);
+}
+
+/* Moves a session out of ST_HANDSHAKE (counted once) into @state. */
+static void session_leave_handshake(struct session *s, enum session_state state)
+{
+	if (s->state == ST_HANDSHAKE) {
+		s->state = state;
+		server_handshake_done(s->srv);
+	}
+	s->state = state;
 }
 
 static void session_end_pump(struct session *s)
@@ -204,16 +214,14 @@ void session_kill(struct session *s, int code, const char *why)
 
 	if (s->state == ST_CLOSING)
 		return;
-	log_info("peer %s%s%s: %s: %s", s->peer, s->who.id ? " " : "", s->who.id ? s->who.id : "",
-		 err_name(code), why);
-	if (s->state == ST_HANDSHAKE && code != E_AUTH && code != E_REVOKED) {
-		s->srv->priv->n_handshakes--;
-		s->state = ST_CLOSING;
+	log_info("peer %s%s%s: %s (%s)", s->peer, s->who.id ? " " : "", s->who.id ? s->who.id : "",
+		 why, err_name(code));
+	if (s->state == ST_HANDSHAKE) {
+		/* No TLS yet: nothing can be said to the peer. */
+		session_leave_handshake(s, ST_CLOSING);
 		session_destroy_later(s, 0);
 		return;
 	}
-	if (s->state == ST_HANDSHAKE)
-		s->srv->priv->n_handshakes--;
 	n = proto_node_new("err");
 	if (n && proto_node_set(n, "code", err_name(code)) == E_OK &&
 	    proto_node_set_text(n, why) == E_OK)
@@ -640,10 +648,8 @@ static void session_authenticate(struct session *s)
 {
 	const struct person *p = people_by_serial(s->srv->people, s->conn->serial);
 
-	s->srv->priv->n_handshakes--;
-	s->state = ST_HELLO;
+	session_leave_handshake(s, ST_HELLO); /* past TLS: error frames can be sent */
 	if (!p) {
-		s->state = ST_HELLO; /* past TLS: the error frame can be sent */
 		session_kill(s, E_AUTH, "certificate not registered with this commune");
 		return;
 	}
@@ -671,8 +677,7 @@ static void session_do_handshake(struct session *s)
 	}
 	if (rc == E_AUTH || rc == E_REVOKED) {
 		/* TLS is up but the certificate is not trusted: say so, then close. */
-		s->srv->priv->n_handshakes--;
-		s->state = ST_HELLO;
+		session_leave_handshake(s, ST_HELLO);
 		session_kill(s, rc, err_detail());
 		return;
 	}

@@ -130,13 +130,16 @@ static int tls_verify_peer(struct tls_conn *t)
 	certs = gnutls_certificate_get_peers(t->s, &n);
 	if (!certs || n == 0)
 		return err_set(E_AUTH, "no client certificate");
-	rc = gnutls_certificate_verify_peers2(t->s, &status);
+	rc = gnutls_certificate_verify_peers3(t->s, NULL, &status);
 	if (rc < 0)
 		return err_set(E_AUTH, "certificate check failed: %s", gnutls_strerror(rc));
 	if (status) {
 		gnutls_datum_t why = {NULL, 0};
 
 		gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &why, 0);
+		while (why.data && why.size > 0 && (why.data[why.size - 1] == ' ' ||
+						   why.data[why.size - 1] == '\0'))
+			why.data[--why.size] = '\0';
 		rc = err_set(status & GNUTLS_CERT_REVOKED ? E_REVOKED : E_AUTH,
 			     "certificate not trusted: %s", why.data ? (char *)why.data : "?");
 		gnutls_free(why.data);
