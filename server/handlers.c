@@ -490,7 +490,6 @@ struct get_ctx {
 	uint8_t sha256[32];
 	uint64_t off;
 	uint64_t size;
-	uint8_t *buf; /* HANDLERS_GET_CHUNK bytes */
 };
 
 static void get_free(void *arg)
@@ -499,7 +498,6 @@ static void get_free(void *arg)
 
 	if (ctx->fd >= 0)
 		close(ctx->fd);
-	free(ctx->buf);
 	free(ctx);
 }
 
@@ -511,17 +509,21 @@ static int get_pump(struct session *s, uint32_t id, void *arg)
 	do {
 		uint64_t left = ctx->size - ctx->off;
 		size_t want = left < HANDLERS_GET_CHUNK ? (size_t)left : HANDLERS_GET_CHUNK;
-		ssize_t n = pread(ctx->fd, ctx->buf, want, (off_t)ctx->off);
+		ssize_t n;
 		int rc;
+		/* The file is read straight into the output queue: no copy. */
+		uint8_t *dst =
+			session_reserve_chunk(s, id, ctx->sha256, ctx->off, (uint32_t)want, &rc);
 
+		if (!dst)
+			return rc;
+		n = pread(ctx->fd, dst, want, (off_t)ctx->off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return err_set(E_IO, "read of stored file: %s",
 				       n < 0 ? strerror(errno) : "file shrank");
-		rc = session_send_chunk(s, id, ctx->sha256, ctx->off, ctx->buf, (uint32_t)n);
-		if (rc < 0)
-			return rc;
+		session_commit_chunk(s, (uint32_t)n);
 		ctx->off += (uint64_t)n;
 		if (ctx->off == ctx->size)
 			return E_OK;
@@ -556,9 +558,8 @@ static int op_file_get(struct session *s, uint32_t id, const struct proto_node *
 	}
 	ctx->off = off;
 	memcpy(ctx->sha256, sha, 32);
-	ctx->buf = malloc(HANDLERS_GET_CHUNK);
 	body = proto_node_new("resp");
-	if (!ctx->buf || !body || proto_node_set_u64(body, "size", ctx->size) < 0) {
+	if (!body || proto_node_set_u64(body, "size", ctx->size) < 0) {
 		proto_node_free(body);
 		rc = err_set(E_NOMEM, "file.get");
 		goto out;

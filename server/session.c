@@ -36,6 +36,11 @@ struct session {
 	struct buf in, out;
 	size_t out_off;   /* bytes of out already written */
 	size_t retry_len; /* length of a write that returned E_AGAIN */
+	struct {
+		uint32_t id;
+		uint8_t sha256[32];
+		uint64_t offset;
+	} reserved; /* the chunk between reserve and commit */
 	int64_t started, last_active;
 	uint64_t event_seq;
 	unsigned watching;
@@ -193,6 +198,17 @@ static void session_destroy_later(struct session *s, long ms)
 	}
 }
 
+/* Drops what was already written from the front of the queue when an
+ * append of @need bytes would otherwise grow the buffer.  Written bytes are
+ * not moved on every write: that would copy each byte once more. */
+static void session_out_room(struct session *s, size_t need)
+{
+	if (s->out_off && s->out.len + need > s->out.cap) {
+		buf_consume(&s->out, s->out_off);
+		s->out_off = 0;
+	}
+}
+
 /* Appends one whole frame; on overflow the session is killed. */
 static int session_queue_node(struct session *s, const struct proto_node *n)
 {
@@ -200,6 +216,7 @@ static int session_queue_node(struct session *s, const struct proto_node *n)
 
 	if (s->state == ST_CLOSING && s->destroy_timer)
 		return E_OK; /* already leaving */
+	session_out_room(s, PROTO_HDR_LEN + PROTO_CONTROL_MAX);
 	rc = proto_control_build(&s->out, n);
 	if (rc < 0) {
 		log_warn("peer %s: cannot queue a reply: %s", s->peer, err_detail());
@@ -338,7 +355,46 @@ int session_error(struct session *s, uint32_t id, int code, const char *detail)
 int session_send_chunk(struct session *s, uint32_t id, const uint8_t sha256[32], uint64_t offset,
 		       const void *data, uint32_t len)
 {
+	session_out_room(s, PROTO_HDR_LEN + PROTO_CHUNK_HDR_LEN + len);
 	return proto_chunk_build(&s->out, id, sha256, offset, data, len);
+}
+
+uint8_t *session_reserve_chunk(struct session *s, uint32_t id, const uint8_t sha256[32],
+			       uint64_t offset, uint32_t max, int *rc)
+{
+	size_t head = PROTO_HDR_LEN + PROTO_CHUNK_HDR_LEN;
+	uint8_t *p;
+
+	if (max > PROTO_CHUNK_DATA_MAX) {
+		*rc = err_set(E_TOOBIG, "chunk of %u bytes", max);
+		return NULL;
+	}
+	session_out_room(s, head + max);
+	p = buf_reserve(&s->out, head + max);
+	if (!p) {
+		*rc = err_set(E_TOOBIG, "output queue full");
+		return NULL;
+	}
+	s->reserved.id = id;
+	memcpy(s->reserved.sha256, sha256, 32);
+	s->reserved.offset = offset;
+	*rc = E_OK;
+	return p + head;
+}
+
+void session_commit_chunk(struct session *s, uint32_t len)
+{
+	uint8_t *p = s->out.data + s->out.len;
+	int i;
+
+	proto_frame_header(p, PROTO_T_CHUNK, PROTO_CHUNK_HDR_LEN + len);
+	p += PROTO_HDR_LEN;
+	for (i = 0; i < 4; i++)
+		p[i] = (uint8_t)(s->reserved.id >> (24 - 8 * i));
+	memcpy(p + 4, s->reserved.sha256, 32);
+	for (i = 0; i < 8; i++)
+		p[36 + i] = (uint8_t)(s->reserved.offset >> (56 - 8 * i));
+	buf_commit(&s->out, PROTO_HDR_LEN + PROTO_CHUNK_HDR_LEN + len);
 }
 
 int session_set_pump(struct session *s, uint32_t id, session_pump_fn fn, void *arg,
@@ -458,15 +514,16 @@ static void session_flush(struct session *s)
 		budget = (size_t)n >= budget ? 0 : budget - (size_t)n;
 	}
 	if (s->out_off == s->out.len) {
-		/* Idle sessions hold no buffers. */
-		buf_free(&s->out);
-		buf_init(&s->out, SESSION_OUT_MAX);
+		if (s->pump.fn && s->state != ST_CLOSING) {
+			s->out.len = 0; /* a transfer keeps its buffer */
+		} else {
+			/* Idle sessions hold no buffers. */
+			buf_free(&s->out);
+			buf_init(&s->out, SESSION_OUT_MAX);
+		}
 		s->out_off = 0;
 		if (s->state == ST_CLOSING)
 			session_linger(s);
-	} else if (s->out_off > s->out.len / 2) {
-		buf_consume(&s->out, s->out_off);
-		s->out_off = 0;
 	}
 	mask = s->state == ST_CLOSING ? (s->lingering ? LOOP_READ : 0) : LOOP_READ;
 	if (session_outq(s) >= SESSION_OUTQ_HIGH)

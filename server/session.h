@@ -41,6 +41,16 @@ int session_event(struct session *s, const char *name, struct proto_node *body);
 int session_send_chunk(struct session *s, uint32_t id, const uint8_t sha256[32], uint64_t offset,
 		       const void *data, uint32_t len);
 
+/*
+ * Zero-copy variant for file data: reserves room for a CHUNK frame of up to
+ * @max data bytes at the end of the queue and returns where the data goes
+ * (NULL with the E_* code in *rc on failure).  Nothing is queued until
+ * session_commit_chunk() says how many bytes (<= @max) were written there.
+ */
+uint8_t *session_reserve_chunk(struct session *s, uint32_t id, const uint8_t sha256[32],
+			       uint64_t offset, uint32_t max, int *rc);
+void session_commit_chunk(struct session *s, uint32_t len);
+
 /* Bytes queued for sending and not yet written to TLS. */
 size_t session_outq(const struct session *s);
 

@@ -514,7 +514,10 @@ START_TEST(test_many_silent_connections)
 	ck_assert_msg(rc == E_OK, "well-behaved client behind %d silent ones: %s (%s)", SLOW_CONNS,
 		      err_name(rc), err_detail());
 	ck_assert_int_eq(hx_call(c, &r, "ping", NULL), E_OK);
-	ck_assert_msg(fx_now_ms() - t0 < 5000, "served only after %ld ms", fx_now_ms() - t0);
+	/* Generous: on a loaded 2-core machine a lost SYN alone costs 1+2+4 s of
+	 * retransmissions; starvation would be the handshake timeout times
+	 * SLOW_CONNS / max-handshakes, far more. */
+	ck_assert_msg(fx_now_ms() - t0 < 12000, "served only after %ld ms", fx_now_ms() - t0);
 	proto_node_free(r);
 	hx_close(c);
 
