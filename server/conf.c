@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,11 @@ static int config_check_keys(GKeyFile *kf, const char *path)
 	size_t g, k, i;
 
 	for (g = 0; groups[g] && rc == E_OK; g++) {
+		if (strcmp(groups[g], "server") && strcmp(groups[g], "tls") &&
+		    strcmp(groups[g], "log")) {
+			rc = err_set(E_CONFIG, "%s: unknown group [%s]", path, groups[g]);
+			break;
+		}
 		keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
 		for (k = 0; keys && keys[k] && rc == E_OK; k++) {
 			int known = 0;
@@ -187,8 +193,13 @@ static int config_read(struct config *c, GKeyFile *kf, const char *path)
 		char *host;
 		unsigned port;
 
-		if ((rc = config_parse_addr(c->listen[i], &host, &port)) < 0)
-			return err_set(rc, "%s: [server] listen: %s", path, err_detail());
+		if ((rc = config_parse_addr(c->listen[i], &host, &port)) < 0) {
+			char why[160];
+
+			/* err_detail() is the buffer err_set() writes: copy it first. */
+			snprintf(why, sizeof(why), "%s", err_detail());
+			return err_set(rc, "%s: [server] listen: %s", path, why);
+		}
 		free(host);
 	}
 	if (g_key_file_has_key(kf, "server", "commune", NULL)) {

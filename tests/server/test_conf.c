@@ -84,6 +84,10 @@ START_TEST(unknown_key_named)
 	ck_assert_int_eq(config_load(&c, path), E_CONFIG);
 	ck_assert_ptr_null(c);
 	ck_assert_ptr_nonnull(strstr(err_detail(), "idle-timout"));
+	teardown();
+	write_conf("[sever]\n");
+	ck_assert_int_eq(config_load(&c, path), E_CONFIG);
+	ck_assert_ptr_nonnull(strstr(err_detail(), "[sever]"));
 }
 END_TEST
 
