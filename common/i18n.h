@@ -1,7 +1,8 @@
 /*
  * i18n.h: gettext for user-facing text.  English in the source, Vietnamese
- * in po/vi.po.  i18n_init() binds the "dinh" domain to LOCALEDIR, or to
- * $DINH_LOCALEDIR when set (uninstalled programs and tests).
+ * in po/vi.po.  i18n_init() binds the "dinh" domain to $DINH_LOCALEDIR when
+ * set, else to LOCALEDIR when dinh is installed there, else to the build
+ * tree's po/locale (programs run where they were built).
  */
 #ifndef DINH_I18N_H
 #define DINH_I18N_H

@@ -170,12 +170,25 @@ static int tls_verify_peer(struct tls_conn *t)
 static int tls_handshake(struct conn *c)
 {
 	struct tls_conn *t = (struct tls_conn *)c;
+	gnutls_datum_t sel = {NULL, 0};
 	int rc = gnutls_handshake(t->s);
 
 	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
 		return E_AGAIN;
-	if (rc < 0)
+	if (rc < 0) {
+		/* Best effort, never blocks: tells the peer why (e.g.
+		 * no_application_protocol when it did not offer dinh/1). */
+		gnutls_alert_send_appropriate(t->s, rc);
 		return err_set(E_TLS, "TLS handshake failed: %s", gnutls_strerror(rc));
+	}
+	/* GnuTLS refuses a foreign ALPN list in the handshake but lets a client
+	 * that offers none through: dinh/1 is mandatory, so refuse it here. */
+	if (gnutls_alpn_get_selected_protocol(t->s, &sel) < 0 ||
+	    sel.size != sizeof(PROTO_ALPN) - 1 || memcmp(sel.data, PROTO_ALPN, sel.size) != 0) {
+		gnutls_alert_send(t->s, GNUTLS_AL_FATAL, GNUTLS_A_NO_APPLICATION_PROTOCOL);
+		return err_set(E_TLS, "TLS handshake failed: the client did not offer ALPN %s",
+			       PROTO_ALPN);
+	}
 	return tls_verify_peer(t);
 }
 
