@@ -31,7 +31,7 @@
 
 #define SERVER_SWEEP_MS 1000
 #define SERVER_CRL_CHECK_SWEEPS 3600 /* hourly: re-sign the CRL before it expires */
-#define SERVER_STOP_GRACE_MS 5000 /* cap on draining output at SIGTERM */
+#define SERVER_STOP_GRACE_MS 5000    /* cap on draining output at SIGTERM */
 #define SERVER_BACKLOG 4096
 #define SERVER_ADMIN_NAME "Quản trị viên"
 
@@ -285,35 +285,24 @@ static void server_addr_str(const struct sockaddr_storage *sa, char *out, size_t
 	}
 }
 
-static void server_accept(struct loop *l, int fd, unsigned events, void *arg);
-
-/* At the handshake cap the listeners leave epoll: new connections wait in
- * the kernel's accept queue until a handshake finishes. */
-static void server_pause_accept(struct server *srv)
+/*
+ * At the handshake cap the oldest unfinished handshake makes room for the
+ * newest.  Pausing accept() instead would let a thousand silent connections
+ * queue a real client behind several handshake timeouts; evicting the oldest
+ * keeps the newest (and so any live client) moving.
+ */
+static void server_evict_handshake(struct server *srv)
 {
-	struct server_priv *p = srv->priv;
-	size_t i;
+	struct session *s;
 
-	if (p->accept_paused)
-		return;
-	for (i = 0; i < p->n_listen; i++)
-		loop_del_fd(srv->loop, p->listen_fd[i]);
-	p->accept_paused = 1;
-	log_debug("handshake cap (%u) reached: not accepting for now", srv->cfg->max_handshakes);
-}
-
-static void server_resume_accept(struct server *srv)
-{
-	struct server_priv *p = srv->priv;
-	size_t i;
-
-	if (!p->accept_paused || p->stopping)
-		return;
-	p->accept_paused = 0;
-	for (i = 0; i < p->n_listen; i++)
-		if (loop_add_fd(srv->loop, p->listen_fd[i], LOOP_READ, server_accept, srv) < 0)
-			log_err("cannot watch a listener again: %s", err_detail());
-	log_debug("accepting again");
+	for (s = srv->priv->head; s; s = session_next(s)) {
+		if (session_handshaking(s)) {
+			session_kill(
+				s, E_BUSY,
+				"handshake cap reached: dropping the oldest pending handshake");
+			return;
+		}
+	}
 }
 
 void server_handshake_done(struct server *srv)
@@ -322,8 +311,6 @@ void server_handshake_done(struct server *srv)
 
 	assert(p->n_handshakes > 0);
 	p->n_handshakes--;
-	if (p->accept_paused && p->n_handshakes < srv->cfg->max_handshakes)
-		server_resume_accept(srv);
 }
 
 static void server_accept(struct loop *l, int fd, unsigned events, void *arg)
@@ -339,10 +326,6 @@ static void server_accept(struct loop *l, int fd, unsigned events, void *arg)
 		struct conn *c = NULL;
 		int cfd;
 
-		if (p->n_handshakes >= srv->cfg->max_handshakes) {
-			server_pause_accept(srv);
-			return;
-		}
 		cfd = accept4(fd, (struct sockaddr *)&sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (cfd < 0) {
 			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
@@ -356,6 +339,8 @@ static void server_accept(struct loop *l, int fd, unsigned events, void *arg)
 			close(cfd);
 			continue;
 		}
+		if (p->n_handshakes >= srv->cfg->max_handshakes)
+			server_evict_handshake(srv);
 		if (conn_tls_new(&c, srv->tls, cfd) < 0) {
 			log_warn("peer %s: %s", peer, err_detail());
 			close(cfd);

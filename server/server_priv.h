@@ -25,11 +25,9 @@ struct server_priv {
 	unsigned long sweeps;
 	long long stop_timer;
 	int stopping;
-	int accept_paused; /* listeners out of epoll: the handshake cap is reached */
 };
 
-/* A session left the handshake state (done, failed or gone): counts it and
- * resumes accepting when the listeners were paused at the handshake cap. */
+/* A session left the handshake state (done, failed or gone): counts it. */
 void server_handshake_done(struct server *srv);
 
 /* Creates a session for an accepted, non-blocking @fd over @conn (owned)

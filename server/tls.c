@@ -137,8 +137,8 @@ static int tls_verify_peer(struct tls_conn *t)
 		gnutls_datum_t why = {NULL, 0};
 
 		gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &why, 0);
-		while (why.data && why.size > 0 && (why.data[why.size - 1] == ' ' ||
-						   why.data[why.size - 1] == '\0'))
+		while (why.data && why.size > 0 &&
+		       (why.data[why.size - 1] == ' ' || why.data[why.size - 1] == '\0'))
 			why.data[--why.size] = '\0';
 		rc = err_set(status & GNUTLS_CERT_REVOKED ? E_REVOKED : E_AUTH,
 			     "certificate not trusted: %s", why.data ? (char *)why.data : "?");

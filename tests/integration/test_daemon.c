@@ -544,12 +544,13 @@ END_TEST
 /* 13. TLS 1.2 without allow-tls12, and a foreign ALPN, fail the handshake. */
 START_TEST(test_tls12_and_alpn)
 {
-	struct hx_tls_opts o = fx_admin_opts;
+	struct hx_tls_opts o;
 	struct hx_conn *c = NULL;
 	char peer[64];
 	int rc;
 
 	fx_start(NULL);
+	o = fx_admin_opts; /* with a valid certificate: only the version is wrong */
 	o.priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2";
 	rc = hx_connect(&c, fx_d->port, &o);
 	snprintf(peer, sizeof(peer), "%s", hx_last_peer());
@@ -562,6 +563,33 @@ START_TEST(test_tls12_and_alpn)
 	snprintf(peer, sizeof(peer), "%s", hx_last_peer());
 	ck_assert_msg(rc == E_TLS, "ALPN http/1.1 accepted");
 	fx_assert_log_peer(peer, NULL);
+	fx_assert_served();
+	fx_stop_ok();
+}
+END_TEST
+
+/* 13b. With allow-tls12, TLS 1.2 works with ECDHE and AEAD only. */
+START_TEST(test_tls12_allowed_aead_only)
+{
+	struct hx_tls_opts o;
+	struct hx_conn *c = NULL;
+	int rc;
+
+	fx_start("[tls]\nallow-tls12=true\n");
+	o = fx_admin_opts; /* the admin identity exists once dinhd has started */
+	o.priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2";
+	rc = hx_connect_hello(&c, fx_d->port, &o);
+	ck_assert_msg(rc == E_OK, "TLS 1.2 with ECDHE-AEAD refused: %s", err_detail());
+	ck_assert_int_eq(hx_call(c, NULL, "ping", NULL), E_OK);
+	hx_close(c);
+	c = NULL;
+
+	/* CBC with a MAC, or RSA key exchange: refused even when 1.2 is allowed. */
+	o.priority =
+		"NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-CBC:-MAC-ALL:+SHA1:+SHA256";
+	ck_assert_int_eq(hx_connect(&c, fx_d->port, &o), E_TLS);
+	o.priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+RSA";
+	ck_assert_int_eq(hx_connect(&c, fx_d->port, &o), E_TLS);
 	fx_assert_served();
 	fx_stop_ok();
 }
@@ -654,6 +682,7 @@ static Suite *daemon_suite(void)
 	tcase_add_test(tc, test_file_hash_and_resume);
 	tcase_add_test(tc, test_many_silent_connections);
 	tcase_add_test(tc, test_tls12_and_alpn);
+	tcase_add_test(tc, test_tls12_allowed_aead_only);
 	tcase_add_test(tc, test_sigterm_mid_download);
 	suite_add_tcase(s, tc);
 	return s;
