@@ -62,7 +62,20 @@ static int daemonise(void)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* The command line, parsed. */
+struct args {
+	const char *data_dir;
+	const char *config;
+	const char *listen[DINHD_LISTEN_MAX];
+	size_t n_listen;
+	int foreground;
+	int check;
+	int level;
+};
+
+/* Parses the options into @a: 0 to go on, 1 to exit 0 (--help,
+ * --version), -1 to exit 1 (the message is printed). */
+static int parse_args(struct args *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"data-dir", required_argument, NULL, 'D'},
@@ -75,72 +88,80 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *data_dir = DINHD_DEFAULT_DATA_DIR, *config = NULL;
-	const char *listen[DINHD_LISTEN_MAX];
-	size_t n_listen = 0;
-	int foreground = 0, check = 0, level = LOG_LVL_INFO, c, rc;
-	struct server *srv = NULL;
+	int c;
 
-	i18n_init();
 	while ((c = getopt_long(argc, argv, "dhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D':
-			data_dir = optarg;
+			a->data_dir = optarg;
 			break;
 		case 'l':
-			if (n_listen == DINHD_LISTEN_MAX) {
+			if (a->n_listen == DINHD_LISTEN_MAX) {
 				fprintf(stderr, _("dinhd: at most %d --listen\n"),
 					DINHD_LISTEN_MAX);
-				return 1;
+				return -1;
 			}
-			listen[n_listen++] = optarg;
+			a->listen[a->n_listen++] = optarg;
 			break;
 		case 'c':
-			config = optarg;
+			a->config = optarg;
 			break;
 		case 'd':
-			foreground = 1;
+			a->foreground = 1;
 			break;
 		case 'C':
-			check = 1;
-			foreground = 1;
+			a->check = 1;
+			a->foreground = 1;
 			break;
 		case 'L':
-			level = log_level_from_str(optarg);
-			if (level < 0) {
+			a->level = log_level_from_str(optarg);
+			if (a->level < 0) {
 				fprintf(stderr, _("dinhd: unknown log level \"%s\"\n"), optarg);
-				return 1;
+				return -1;
 			}
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			return 1;
 		case 'V':
 			printf("dinhd %s\n", PACKAGE_VERSION);
-			return 0;
+			return 1;
 		default:
 			usage(stderr);
-			return 1;
+			return -1;
 		}
 	}
 	if (optind < argc) {
 		usage(stderr);
-		return 1;
+		return -1;
 	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = {.data_dir = DINHD_DEFAULT_DATA_DIR, .level = LOG_LVL_INFO};
+	struct server *srv = NULL;
+	int rc;
+
+	i18n_init();
+	rc = parse_args(&a, argc, argv);
+	if (rc != 0)
+		return rc < 0 ? 1 : 0;
 	umask(077);
-	log_init("dinhd", 0, (enum log_level)level);
-	rc = server_init(&srv, data_dir, config, listen, n_listen);
+	log_init("dinhd", 0, (enum log_level)a.level);
+	rc = server_init(&srv, a.data_dir, a.config, a.listen, a.n_listen);
 	if (rc < 0) {
 		fprintf(stderr, _("dinhd: %s: %s\n"), _(err_str(rc)), err_detail());
 		return 1;
 	}
-	if (check) {
-		printf(_("dinhd: configuration and data directory %s are valid\n"), data_dir);
+	if (a.check) {
+		printf(_("dinhd: configuration and data directory %s are valid\n"), a.data_dir);
 		server_free(srv);
 		return 0;
 	}
-	if (!foreground) {
-		log_init("dinhd", 1, (enum log_level)level);
+	if (!a.foreground) {
+		log_init("dinhd", 1, (enum log_level)a.level);
 		if (daemonise() < 0) {
 			log_err("cannot daemonise");
 			server_free(srv);
