@@ -1,7 +1,8 @@
 /*
  * session.c: one client connection: handshake and certificate check,
- * framing, hello, request dispatch with role checks, replies, events,
- * uploads and paced downloads.  Runs on the loop thread only.
+ * framing, hello, request dispatch with role checks, uploads, timeouts and
+ * the end of a session.  The output side is in session_out.c.  Runs on the
+ * loop thread only.
  */
 #include "config.h"
 
@@ -17,52 +18,9 @@
 #include "server/handlers.h"
 #include "server/loop.h"
 #include "server/server_priv.h"
-
-#define SESSION_READ_SLICE (16 * 1024)
-#define SESSION_OUTQ_HIGH (4 * 1024 * 1024) /* stop reading requests above this */
-#define SESSION_OUT_MAX (SESSION_OUTQ_HIGH + 2 * PROTO_FRAME_MAX)
-#define SESSION_WRITE_BUDGET (1024 * 1024) /* bytes per turn, for fairness */
-#define SESSION_CLOSE_GRACE_MS 5000
-#define SESSION_LINGER_MS 2000 /* reading the peer's last bytes after our last frame */
-
-enum session_state { ST_HANDSHAKE, ST_HELLO, ST_READY, ST_CLOSING };
-
-struct session {
-	struct server *srv;
-	struct conn *conn;
-	enum session_state state;
-	char peer[64];
-	struct person who; /* private copy: the registry may change under us */
-	struct buf in, out;
-	size_t out_off;   /* bytes of out already written */
-	size_t retry_len; /* length of a write that returned E_AGAIN */
-	struct {
-		uint32_t id;
-		uint8_t sha256[32];
-		uint64_t offset;
-	} reserved; /* the chunk between reserve and commit */
-	int64_t started, last_active;
-	uint64_t event_seq;
-	unsigned watching;
-	int lingering; /* our side is shut; discarding input until EOF */
-	long long destroy_timer;
-	struct {
-		session_pump_fn fn;
-		uint32_t id;
-		void *arg;
-		void (*free_arg)(void *);
-	} pump;
-	struct {
-		session_chunk_fn fn;
-		uint32_t id;
-		void *arg;
-		void (*free_arg)(void *);
-	} up;
-	struct session *prev, *next;
-};
+#include "server/session_priv.h"
 
 static void session_io(struct loop *l, int fd, unsigned events, void *arg);
-static void session_flush(struct session *s);
 
 const struct person *session_person(const struct session *s)
 {
@@ -141,7 +99,7 @@ static void session_leave_handshake(struct session *s, enum session_state state)
 	s->state = state;
 }
 
-static void session_end_pump(struct session *s)
+void session_end_pump(struct session *s)
 {
 	void (*free_arg)(void *) = s->pump.free_arg;
 	void *arg = s->pump.arg;
@@ -187,7 +145,7 @@ static void session_destroy_cb(struct loop *l, long long id, void *arg)
 
 /* Destroys the session from the timer phase of the loop, never from under a
  * caller that still holds it. */
-static void session_destroy_later(struct session *s, long ms)
+void session_destroy_later(struct session *s, long ms)
 {
 	if (s->destroy_timer)
 		loop_del_timer(s->srv->loop, s->destroy_timer);
@@ -196,33 +154,6 @@ static void session_destroy_later(struct session *s, long ms)
 		s->destroy_timer = 0;
 		s->state = ST_CLOSING; /* the sweep will find it */
 	}
-}
-
-/* Drops what was already written from the front of the queue when an
- * append of @need bytes would otherwise grow the buffer.  Written bytes are
- * not moved on every write: that would copy each byte once more. */
-static void session_out_room(struct session *s, size_t need)
-{
-	if (s->out_off && s->out.len + need > s->out.cap) {
-		buf_consume(&s->out, s->out_off);
-		s->out_off = 0;
-	}
-}
-
-/* Appends one whole frame; on overflow the session is killed. */
-static int session_queue_node(struct session *s, const struct proto_node *n)
-{
-	int rc;
-
-	if (s->state == ST_CLOSING && s->destroy_timer)
-		return E_OK; /* already leaving */
-	session_out_room(s, PROTO_HDR_LEN + PROTO_CONTROL_MAX);
-	rc = proto_control_build(&s->out, n);
-	if (rc < 0) {
-		log_warn("peer %s: cannot queue a reply: %s", s->peer, err_detail());
-		return rc;
-	}
-	return E_OK;
 }
 
 void session_kill(struct session *s, int code, const char *why)
@@ -274,142 +205,6 @@ void session_shutdown(struct session *s)
 		session_destroy_later(s, session_outq(s) ? SESSION_CLOSE_GRACE_MS : 0);
 }
 
-/* Moves @body's attributes, text and children into a new @name node. */
-static struct proto_node *session_wrap(const char *name, struct proto_node *body)
-{
-	struct proto_node *n = proto_node_new(name);
-	unsigned i;
-
-	if (!n || !body)
-		return n;
-	for (i = 0; i < body->nattrs; i++)
-		if (proto_node_set(n, body->attrs[i].key, body->attrs[i].val) < 0)
-			goto fail;
-	if (body->text && proto_node_set_text(n, body->text) < 0)
-		goto fail;
-	n->child = body->child;
-	n->last = body->last;
-	body->child = body->last = NULL;
-	return n;
-fail:
-	proto_node_free(n);
-	return NULL;
-}
-
-static int session_send_wrapped(struct session *s, const char *name, const char *key, uint64_t val,
-				struct proto_node *body)
-{
-	struct proto_node *n = session_wrap(name, body);
-	int rc;
-
-	proto_node_free(body);
-	if (!n)
-		return err_set(E_NOMEM, "out of memory");
-	/* The envelope's own attribute goes first, for readability on the wire. */
-	rc = proto_node_set_u64(n, key, val);
-	if (rc == E_OK && n->nattrs > 1) {
-		struct proto_attr a = n->attrs[n->nattrs - 1];
-
-		memmove(&n->attrs[1], &n->attrs[0], (n->nattrs - 1) * sizeof(a));
-		n->attrs[0] = a;
-	}
-	if (rc == E_OK)
-		rc = session_queue_node(s, n);
-	proto_node_free(n);
-	if (rc == E_OK)
-		session_flush(s);
-	return rc;
-}
-
-int session_reply(struct session *s, uint32_t id, struct proto_node *body)
-{
-	return session_send_wrapped(s, "resp", "id", id, body);
-}
-
-int session_event(struct session *s, const char *name, struct proto_node *body)
-{
-	struct proto_node *b = body ? body : proto_node_new("x");
-
-	if (!b || proto_node_set(b, "name", name) < 0) {
-		proto_node_free(b);
-		return err_set(E_NOMEM, "out of memory");
-	}
-	return session_send_wrapped(s, "event", "seq", ++s->event_seq, b);
-}
-
-int session_error(struct session *s, uint32_t id, int code, const char *detail)
-{
-	struct proto_node *n = proto_node_new("err");
-	int rc = E_NOMEM;
-
-	if (n && proto_node_set_u64(n, "id", id) == E_OK &&
-	    proto_node_set(n, "code", err_name(code)) == E_OK &&
-	    proto_node_set_text(n, detail && *detail ? detail : err_str(code)) == E_OK)
-		rc = session_queue_node(s, n);
-	proto_node_free(n);
-	if (rc == E_OK)
-		session_flush(s);
-	return rc;
-}
-
-int session_send_chunk(struct session *s, uint32_t id, const uint8_t sha256[32], uint64_t offset,
-		       const void *data, uint32_t len)
-{
-	session_out_room(s, PROTO_HDR_LEN + PROTO_CHUNK_HDR_LEN + len);
-	return proto_chunk_build(&s->out, id, sha256, offset, data, len);
-}
-
-uint8_t *session_reserve_chunk(struct session *s, uint32_t id, const uint8_t sha256[32],
-			       uint64_t offset, uint32_t max, int *rc)
-{
-	size_t head = PROTO_HDR_LEN + PROTO_CHUNK_HDR_LEN;
-	uint8_t *p;
-
-	if (max > PROTO_CHUNK_DATA_MAX) {
-		*rc = err_set(E_TOOBIG, "chunk of %u bytes", max);
-		return NULL;
-	}
-	session_out_room(s, head + max);
-	p = buf_reserve(&s->out, head + max);
-	if (!p) {
-		*rc = err_set(E_TOOBIG, "output queue full");
-		return NULL;
-	}
-	s->reserved.id = id;
-	memcpy(s->reserved.sha256, sha256, 32);
-	s->reserved.offset = offset;
-	*rc = E_OK;
-	return p + head;
-}
-
-void session_commit_chunk(struct session *s, uint32_t len)
-{
-	uint8_t *p = s->out.data + s->out.len;
-	int i;
-
-	proto_frame_header(p, PROTO_T_CHUNK, PROTO_CHUNK_HDR_LEN + len);
-	p += PROTO_HDR_LEN;
-	for (i = 0; i < 4; i++)
-		p[i] = (uint8_t)(s->reserved.id >> (24 - 8 * i));
-	memcpy(p + 4, s->reserved.sha256, 32);
-	for (i = 0; i < 8; i++)
-		p[36 + i] = (uint8_t)(s->reserved.offset >> (56 - 8 * i));
-	buf_commit(&s->out, PROTO_HDR_LEN + PROTO_CHUNK_HDR_LEN + len);
-}
-
-int session_set_pump(struct session *s, uint32_t id, session_pump_fn fn, void *arg,
-		     void (*free_arg)(void *))
-{
-	if (s->pump.fn)
-		return err_set(E_BUSY, "another download is running on this session");
-	s->pump.fn = fn;
-	s->pump.id = id;
-	s->pump.arg = arg;
-	s->pump.free_arg = free_arg;
-	session_flush(s);
-	return E_OK;
-}
-
 int session_set_upload(struct session *s, uint32_t id, session_chunk_fn fn, void *arg,
 		       void (*free_arg)(void *))
 {
@@ -420,117 +215,6 @@ int session_set_upload(struct session *s, uint32_t id, session_chunk_fn fn, void
 	s->up.arg = arg;
 	s->up.free_arg = free_arg;
 	return E_OK;
-}
-
-/* Runs the pump while the queue is short; removes it when it is done. */
-static void session_run_pump(struct session *s)
-{
-	while (s->pump.fn && session_outq(s) < SESSION_OUTQ_LOW) {
-		size_t before = session_outq(s);
-		uint32_t id = s->pump.id;
-		int rc = s->pump.fn(s, id, s->pump.arg);
-
-		if (rc == E_AGAIN && session_outq(s) > before)
-			continue;
-		if (rc == E_AGAIN)
-			break; /* nothing produced: wait for the next turn */
-		session_end_pump(s);
-		if (rc < 0)
-			session_error(s, id, rc, err_detail());
-	}
-}
-
-static void session_watch(struct session *s, unsigned mask)
-{
-	if (s->watching != mask && loop_mod_fd(s->srv->loop, s->conn->fd, mask) == E_OK)
-		s->watching = mask;
-}
-
-/*
- * Our last frame is out: end our direction and read (and drop) what the peer
- * still sends until it closes or SESSION_LINGER_MS pass.  Closing a socket
- * with unread input would make the kernel send a reset that can destroy our
- * last frame before the peer reads it.
- */
-static void session_linger(struct session *s)
-{
-	if (s->lingering)
-		return;
-	s->lingering = 1;
-	s->conn->ops->shutdown_write(s->conn);
-	session_destroy_later(s, SESSION_LINGER_MS);
-}
-
-static void session_drain_input(struct session *s)
-{
-	uint8_t sink[4096];
-	int i;
-
-	for (i = 0; i < 16; i++) {
-		ssize_t n = s->conn->ops->read(s->conn, sink, sizeof(sink));
-
-		if (n == E_AGAIN)
-			return;
-		if (n <= 0) {
-			session_destroy_later(s, 0);
-			return;
-		}
-	}
-}
-
-/* Writes what is queued, up to a budget per turn; keeps the pump fed. */
-static void session_flush(struct session *s)
-{
-	size_t budget = SESSION_WRITE_BUDGET;
-	unsigned mask;
-
-	if (s->state == ST_HANDSHAKE)
-		return;
-	for (;;) {
-		size_t len;
-		ssize_t n;
-
-		if (s->state != ST_CLOSING)
-			session_run_pump(s);
-		len = session_outq(s);
-		if (len == 0 || budget == 0)
-			break;
-		if (s->retry_len)
-			len = s->retry_len; /* GnuTLS wants the same call again */
-		n = s->conn->ops->write(s->conn, s->out.data + s->out_off, len);
-		if (n == E_AGAIN) {
-			s->retry_len = len;
-			break;
-		}
-		s->retry_len = 0;
-		if (n < 0) {
-			log_info("peer %s: %s", s->peer, err_detail());
-			s->state = ST_CLOSING;
-			s->out_off = s->out.len;
-			session_destroy_later(s, 0);
-			return;
-		}
-		s->out_off += (size_t)n;
-		budget = (size_t)n >= budget ? 0 : budget - (size_t)n;
-	}
-	if (s->out_off == s->out.len) {
-		if (s->pump.fn && s->state != ST_CLOSING) {
-			s->out.len = 0; /* a transfer keeps its buffer */
-		} else {
-			/* Idle sessions hold no buffers. */
-			buf_free(&s->out);
-			buf_init(&s->out, SESSION_OUT_MAX);
-		}
-		s->out_off = 0;
-		if (s->state == ST_CLOSING)
-			session_linger(s);
-	}
-	mask = s->state == ST_CLOSING ? (s->lingering ? LOOP_READ : 0) : LOOP_READ;
-	if (session_outq(s) >= SESSION_OUTQ_HIGH)
-		mask = 0; /* back-pressure: read no more requests until the peer reads */
-	if (session_outq(s) || (s->pump.fn && s->state != ST_CLOSING))
-		mask |= LOOP_WRITE;
-	session_watch(s, mask);
 }
 
 /* The first message: <hello min max>; answers with ours. */
