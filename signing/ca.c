@@ -21,14 +21,7 @@
 #include "common/fsutil.h"
 #include "signing/ca.h"
 #include "signing/ca_priv.h"
-
-/* Translates a GnuTLS error of @what into E_CRYPTO (E_NOMEM for memory). */
-int ca_gtls_err(int rc, const char *what)
-{
-	if (rc == GNUTLS_E_MEMORY_ERROR)
-		return err_set(E_NOMEM, "%s: %s", what, gnutls_strerror(rc));
-	return err_set(E_CRYPTO, "%s: %s", what, gnutls_strerror(rc));
-}
+#include "signing/keys.h"
 
 void ca_hex_encode(char *out, const uint8_t *b, size_t n)
 {
@@ -72,13 +65,13 @@ static int set_random_serial(gnutls_x509_crt_t crt, char hex[CA_SERIAL_HEX_MAX])
 	int rc = gnutls_rnd(GNUTLS_RND_NONCE, s, sizeof(s));
 
 	if (rc < 0)
-		return ca_gtls_err(rc, "random serial");
+		return keys_err(rc, "random serial");
 	s[0] &= 0x7f; /* positive */
 	if (s[0] == 0)
 		s[0] = 1; /* minimal DER: no leading zero byte */
 	rc = gnutls_x509_crt_set_serial(crt, s, sizeof(s));
 	if (rc < 0)
-		return ca_gtls_err(rc, "set serial");
+		return keys_err(rc, "set serial");
 	if (hex)
 		ca_hex_encode(hex, s, sizeof(s));
 	return E_OK;
@@ -98,7 +91,7 @@ static int set_subject(gnutls_x509_crt_t crt, const char *cn, const char *org, c
 	if (rc >= 0)
 		rc = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn,
 						   (unsigned)strlen(cn));
-	return rc < 0 ? ca_gtls_err(rc, "subject name") : E_OK;
+	return rc < 0 ? keys_err(rc, "subject name") : E_OK;
 }
 
 /* A DN attribute of @crt (subject) as malloc'd UTF-8; "" when absent. */
@@ -114,7 +107,7 @@ static int crt_dn_attr(char **out, gnutls_x509_crt_t crt, const char *oid)
 		return *out ? E_OK : err_set(E_NOMEM, "name");
 	}
 	if (rc != GNUTLS_E_SHORT_MEMORY_BUFFER && rc < 0)
-		return ca_gtls_err(rc, "read name");
+		return keys_err(rc, "read name");
 	*out = malloc(size + 1);
 	if (!*out)
 		return err_set(E_NOMEM, "name of %zu bytes", size);
@@ -122,7 +115,7 @@ static int crt_dn_attr(char **out, gnutls_x509_crt_t crt, const char *oid)
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;
-		return ca_gtls_err(rc, "read name");
+		return keys_err(rc, "read name");
 	}
 	(*out)[size] = '\0';
 	return E_OK;
@@ -135,58 +128,10 @@ int ca_crt_serial_hex(gnutls_x509_crt_t crt, char hex[CA_SERIAL_HEX_MAX])
 	int rc = gnutls_x509_crt_get_serial(crt, s, &n);
 
 	if (rc < 0)
-		return ca_gtls_err(rc, "read serial");
+		return keys_err(rc, "read serial");
 	if (n == 0 || n > CA_SERIAL_MAX)
 		return err_set(E_CRYPTO, "serial of %zu bytes", n);
 	ca_hex_encode(hex, s, n);
-	return E_OK;
-}
-
-static int crt_export_pem(char **out, gnutls_x509_crt_t crt)
-{
-	gnutls_datum_t d = {NULL, 0};
-	int rc = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &d);
-
-	*out = NULL;
-	if (rc < 0)
-		return ca_gtls_err(rc, "export certificate");
-	rc = ca_datum_dup(out, &d);
-	gnutls_free(d.data);
-	return rc;
-}
-
-/* The private key as unencrypted PKCS#8 PEM, malloc'd; the temporary copy is wiped. */
-static int key_export_pem(char **out, gnutls_x509_privkey_t key)
-{
-	gnutls_datum_t d = {NULL, 0};
-	int rc = gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, NULL,
-						   GNUTLS_PKCS_PLAIN, &d);
-
-	*out = NULL;
-	if (rc < 0)
-		return ca_gtls_err(rc, "export key");
-	rc = ca_datum_dup(out, &d);
-	gnutls_memset(d.data, 0, d.size);
-	gnutls_free(d.data);
-	return rc;
-}
-
-static int key_generate(gnutls_x509_privkey_t *out)
-{
-	int rc = gnutls_x509_privkey_init(out);
-
-	if (rc < 0) {
-		*out = NULL;
-		return ca_gtls_err(rc, "key init");
-	}
-	rc = gnutls_x509_privkey_generate2(*out, GNUTLS_PK_ECDSA,
-					   GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0,
-					   NULL, 0);
-	if (rc < 0) {
-		gnutls_x509_privkey_deinit(*out);
-		*out = NULL;
-		return ca_gtls_err(rc, "generate ECDSA P-256 key");
-	}
 	return E_OK;
 }
 
@@ -232,7 +177,7 @@ static int ca_make_cert(gnutls_x509_crt_t *out, gnutls_x509_privkey_t key, const
 	rc = gnutls_x509_crt_init(&crt);
 	if (rc < 0) {
 		crt = NULL;
-		rc = ca_gtls_err(rc, "certificate init");
+		rc = keys_err(rc, "certificate init");
 		goto out;
 	}
 	rc = set_random_serial(crt, NULL);
@@ -259,7 +204,7 @@ static int ca_make_cert(gnutls_x509_crt_t *out, gnutls_x509_privkey_t key, const
 	if (rc >= 0)
 		rc = gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0);
 	if (rc < 0) {
-		rc = ca_gtls_err(rc, "build CA certificate");
+		rc = keys_err(rc, "build CA certificate");
 		goto out;
 	}
 	*out = crt;
@@ -283,7 +228,7 @@ static int ca_load_cert_fields(struct ca *ca)
 	if (rc < 0)
 		return rc;
 	if (!ca->cert_pem) {
-		rc = crt_export_pem(&ca->cert_pem, ca->crt);
+		rc = keys_crt_export_pem(&ca->cert_pem, ca->crt);
 		if (rc < 0)
 			return rc;
 	}
@@ -336,7 +281,7 @@ static int ca_create_files(struct ca *ca)
 	if (rc == E_OK)
 		rc = ca_crl_rewrite(ca);
 	if (rc == E_OK)
-		rc = key_export_pem(&key_pem, ca->key);
+		rc = keys_export_pem(&key_pem, ca->key);
 	if (rc == E_OK)
 		rc = ca_write(ca, "ca.key", key_pem, strlen(key_pem), 0600);
 	if (key_pem) {
@@ -367,7 +312,7 @@ int ca_create(const char *dir, const char *commune)
 	}
 	rc = ca_alloc(&ca, dir);
 	if (rc == E_OK)
-		rc = key_generate(&ca->key);
+		rc = keys_generate(&ca->key);
 	if (rc == E_OK)
 		rc = ca_make_cert(&ca->crt, ca->key, commune);
 	if (rc == E_OK)
@@ -396,12 +341,12 @@ static int ca_load_key(struct ca *ca)
 	rc = gnutls_x509_privkey_init(&ca->key);
 	if (rc < 0) {
 		ca->key = NULL;
-		rc = ca_gtls_err(rc, "key init");
+		rc = keys_err(rc, "key init");
 		goto out;
 	}
 	rc = gnutls_x509_privkey_import2(ca->key, &d, GNUTLS_X509_FMT_PEM, NULL, 0);
 	if (rc < 0) {
-		rc = ca_gtls_err(rc, "ca.key");
+		rc = keys_err(rc, "ca.key");
 		goto out;
 	}
 	if (gnutls_x509_privkey_get_key_id(ca->key, GNUTLS_KEYID_USE_SHA1, k1, &n1) < 0 ||
@@ -430,11 +375,11 @@ static int ca_load_cert(struct ca *ca)
 	rc = gnutls_x509_crt_init(&ca->crt);
 	if (rc < 0) {
 		ca->crt = NULL;
-		return ca_gtls_err(rc, "certificate init");
+		return keys_err(rc, "certificate init");
 	}
 	rc = gnutls_x509_crt_import(ca->crt, &d, GNUTLS_X509_FMT_PEM);
 	if (rc < 0)
-		return ca_gtls_err(rc, "ca.pem");
+		return keys_err(rc, "ca.pem");
 	return ca_load_cert_fields(ca);
 }
 
@@ -490,7 +435,7 @@ static int set_sans(gnutls_x509_crt_t crt, const char *const *names, size_t n)
 								  (unsigned)strlen(nm),
 								  GNUTLS_FSAN_APPEND);
 		if (rc < 0)
-			return ca_gtls_err(rc, nm);
+			return keys_err(rc, nm);
 	}
 	return E_OK;
 }
@@ -526,7 +471,7 @@ static int set_profile(gnutls_x509_crt_t crt, const struct ca *ca, enum ca_profi
 							 0);
 	if (rc >= 0 && ca->ski_len)
 		rc = gnutls_x509_crt_set_authority_key_id(crt, ca->ski, ca->ski_len);
-	return rc < 0 ? ca_gtls_err(rc, "certificate profile") : E_OK;
+	return rc < 0 ? keys_err(rc, "certificate profile") : E_OK;
 }
 
 /* Issues a certificate of @profile for @pub: the common part of both issuing paths. */
@@ -543,7 +488,7 @@ static int issue(struct ca *ca, enum ca_profile profile, const char *cn, const c
 	*cert_pem = NULL;
 	rc = gnutls_x509_crt_init(&crt);
 	if (rc < 0)
-		return ca_gtls_err(rc, "certificate init");
+		return keys_err(rc, "certificate init");
 	rc = set_random_serial(crt, hex);
 	if (rc == E_OK)
 		rc = set_subject(crt, cn, ca->commune, NULL);
@@ -561,10 +506,10 @@ static int issue(struct ca *ca, enum ca_profile profile, const char *cn, const c
 	if (rc >= 0)
 		rc = gnutls_x509_crt_sign2(crt, ca->crt, ca->key, GNUTLS_DIG_SHA256, 0);
 	if (rc < 0) {
-		rc = ca_gtls_err(rc, "sign certificate");
+		rc = keys_err(rc, "sign certificate");
 		goto out;
 	}
-	rc = crt_export_pem(cert_pem, crt);
+	rc = keys_crt_export_pem(cert_pem, crt);
 	if (rc == E_OK && serial_hex)
 		memcpy(serial_hex, hex, sizeof(hex));
 out:
@@ -592,7 +537,7 @@ static int pubkey_of(gnutls_pubkey_t *out, gnutls_x509_privkey_t key)
 		if (*out)
 			gnutls_pubkey_deinit(*out);
 		*out = NULL;
-		return ca_gtls_err(rc, "public key");
+		return keys_err(rc, "public key");
 	}
 	return E_OK;
 }
@@ -612,13 +557,13 @@ int ca_issue_keypair(struct ca *ca, enum ca_profile profile, const char *cn,
 	rc = name_check(cn, "common name");
 	if (rc < 0)
 		return rc;
-	rc = key_generate(&key);
+	rc = keys_generate(&key);
 	if (rc == E_OK)
 		rc = pubkey_of(&pub, key);
 	if (rc == E_OK)
 		rc = issue(ca, profile, cn, names, n_names, valid_days, pub, cert_pem, serial_hex);
 	if (rc == E_OK)
-		rc = key_export_pem(key_pem, key);
+		rc = keys_export_pem(key_pem, key);
 	if (rc < 0) {
 		free(*cert_pem);
 		*cert_pem = NULL;
@@ -644,13 +589,13 @@ static int csr_load(gnutls_x509_crq_t *out, const char *csr_pem)
 	rc = gnutls_x509_crq_init(out);
 	if (rc < 0) {
 		*out = NULL;
-		return ca_gtls_err(rc, "request init");
+		return keys_err(rc, "request init");
 	}
 	d.data = (unsigned char *)csr_pem;
 	d.size = (unsigned)len;
 	rc = gnutls_x509_crq_import(*out, &d, GNUTLS_X509_FMT_PEM);
 	if (rc < 0) {
-		rc = ca_gtls_err(rc, "certificate request");
+		rc = keys_err(rc, "certificate request");
 		goto fail;
 	}
 	rc = gnutls_x509_crq_verify(*out, 0);
@@ -688,7 +633,7 @@ int ca_issue_from_csr(struct ca *ca, const char *csr_pem, const char *cn, unsign
 	if (rc >= 0)
 		rc = gnutls_pubkey_import_x509_crq(pub, crq, 0);
 	if (rc < 0) {
-		rc = ca_gtls_err(rc, "request public key");
+		rc = keys_err(rc, "request public key");
 		goto out;
 	}
 	rc = issue(ca, CA_PROFILE_CLIENT, cn, NULL, 0, valid_days, pub, cert_pem, serial_hex);
@@ -714,12 +659,12 @@ int cert_info(const char *cert_pem, char serial_hex[CA_SERIAL_HEX_MAX],
 		return err_set(E_INVAL, "certificate of %zu bytes", len);
 	rc = gnutls_x509_crt_init(&crt);
 	if (rc < 0)
-		return ca_gtls_err(rc, "certificate init");
+		return keys_err(rc, "certificate init");
 	d.data = (unsigned char *)cert_pem;
 	d.size = (unsigned)len;
 	rc = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM);
 	if (rc < 0) {
-		rc = ca_gtls_err(rc, "certificate");
+		rc = keys_err(rc, "certificate");
 		goto out;
 	}
 	rc = serial_hex ? ca_crt_serial_hex(crt, serial_hex) : E_OK;
@@ -727,7 +672,7 @@ int cert_info(const char *cert_pem, char serial_hex[CA_SERIAL_HEX_MAX],
 		int g = gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA256, fpr, &n);
 
 		if (g < 0 || n != sizeof(fpr))
-			rc = ca_gtls_err(g < 0 ? g : GNUTLS_E_INTERNAL_ERROR, "fingerprint");
+			rc = keys_err(g < 0 ? g : GNUTLS_E_INTERNAL_ERROR, "fingerprint");
 		else
 			ca_hex_encode(fpr_hex, fpr, n);
 	}

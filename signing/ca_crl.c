@@ -17,6 +17,7 @@
 #include "common/err.h"
 #include "signing/ca.h"
 #include "signing/ca_priv.h"
+#include "signing/keys.h"
 
 static int hex_val(char c)
 {
@@ -66,7 +67,7 @@ static int crl_build(struct ca *ca, time_t now)
 		num[i] = (uint8_t)n;
 	rc = gnutls_x509_crl_init(&crl);
 	if (rc < 0)
-		return ca_gtls_err(rc, "CRL init");
+		return keys_err(rc, "CRL init");
 	rc = gnutls_x509_crl_set_version(crl, 2);
 	if (rc >= 0)
 		rc = gnutls_x509_crl_set_this_update(crl, now);
@@ -84,7 +85,7 @@ static int crl_build(struct ca *ca, time_t now)
 	if (rc >= 0)
 		rc = gnutls_x509_crl_export2(crl, GNUTLS_X509_FMT_PEM, &d);
 	if (rc < 0) {
-		rc = ca_gtls_err(rc, "build CRL");
+		rc = keys_err(rc, "build CRL");
 		goto out;
 	}
 	rc = ca_datum_dup(&pem, &d);
@@ -205,7 +206,7 @@ int ca_load_crl(struct ca *ca, int *stale)
 	rc = gnutls_x509_crl_init(&ca->crl);
 	if (rc < 0) {
 		ca->crl = NULL;
-		return ca_gtls_err(rc, "CRL init");
+		return keys_err(rc, "CRL init");
 	}
 	rc = gnutls_x509_crl_import(ca->crl, &d, GNUTLS_X509_FMT_PEM);
 	if (rc < 0) { /* unreadable: rebuilt from `revoked` */
@@ -330,7 +331,7 @@ int ca_trust_check(const struct ca *ca, const char *cert_pem_or_der, size_t len,
 		return err_set(E_AUTH, "certificate of %zu bytes", len);
 	rc = gnutls_x509_crt_init(&crt);
 	if (rc < 0)
-		return ca_gtls_err(rc, "certificate init");
+		return keys_err(rc, "certificate init");
 	d.data = (unsigned char *)cert_pem_or_der;
 	d.size = (unsigned)len;
 	rc = gnutls_x509_crt_import(crt, &d, is_der ? GNUTLS_X509_FMT_DER : GNUTLS_X509_FMT_PEM);

@@ -50,8 +50,6 @@ struct ca {
 	size_t n_revoked, cap_revoked;
 };
 
-/* Translates a GnuTLS error of @what into E_CRYPTO (E_NOMEM for memory); err_set. */
-int ca_gtls_err(int rc, const char *what);
 /* Lowercase hex of @n bytes into @out (2n + 1 bytes). */
 void ca_hex_encode(char *out, const uint8_t *b, size_t n);
 /* A malloc'd NUL-terminated copy of @d. */

@@ -16,6 +16,7 @@
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "signing/ident.h"
+#include "signing/keys.h"
 
 #define IDENT_FILE_MAX (1024 * 1024) /* a key, certificate or PKCS#12 file */
 #define IDENT_NAME_MAX 256           /* bytes of a CN or friendly name */
@@ -24,61 +25,12 @@
 /* Unambiguous: no 0/O/o, 1/l/I/i; 54 characters. */
 static const char ident_alphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-static int gtls_err(int rc, const char *what)
-{
-	if (rc == GNUTLS_E_MEMORY_ERROR)
-		return err_set(E_NOMEM, "%s: %s", what, gnutls_strerror(rc));
-	return err_set(E_CRYPTO, "%s: %s", what, gnutls_strerror(rc));
-}
-
 void ident_free_secret(char *s)
 {
 	if (!s)
 		return;
 	gnutls_memset(s, 0, strlen(s));
 	free(s);
-}
-
-/* A malloc'd NUL-terminated copy of @d; the datum itself is wiped and freed. */
-static int datum_take(char **out, gnutls_datum_t *d)
-{
-	int rc = E_OK;
-
-	*out = malloc((size_t)d->size + 1);
-	if (!*out) {
-		rc = err_set(E_NOMEM, "copy of %u bytes", d->size);
-	} else {
-		memcpy(*out, d->data, d->size);
-		(*out)[d->size] = '\0';
-	}
-	gnutls_memset(d->data, 0, d->size);
-	gnutls_free(d->data);
-	d->data = NULL;
-	d->size = 0;
-	return rc;
-}
-
-static int key_export_pem(char **out, gnutls_x509_privkey_t key)
-{
-	gnutls_datum_t d = {NULL, 0};
-	int rc = gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, NULL,
-						   GNUTLS_PKCS_PLAIN, &d);
-
-	*out = NULL;
-	if (rc < 0)
-		return gtls_err(rc, "export key");
-	return datum_take(out, &d);
-}
-
-static int crt_export_pem(char **out, gnutls_x509_crt_t crt)
-{
-	gnutls_datum_t d = {NULL, 0};
-	int rc = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &d);
-
-	*out = NULL;
-	if (rc < 0)
-		return gtls_err(rc, "export certificate");
-	return datum_take(out, &d);
 }
 
 /* Imports an unencrypted PEM private key (PKCS#8 or SEC1). */
@@ -94,7 +46,7 @@ static int key_import(gnutls_x509_privkey_t *out, const char *key_pem)
 	rc = gnutls_x509_privkey_init(out);
 	if (rc < 0) {
 		*out = NULL;
-		return gtls_err(rc, "key init");
+		return keys_err(rc, "key init");
 	}
 	d.data = (unsigned char *)key_pem;
 	d.size = (unsigned)len;
@@ -102,7 +54,7 @@ static int key_import(gnutls_x509_privkey_t *out, const char *key_pem)
 	if (rc < 0) {
 		gnutls_x509_privkey_deinit(*out);
 		*out = NULL;
-		return gtls_err(rc, "private key");
+		return keys_err(rc, "private key");
 	}
 	return E_OK;
 }
@@ -119,7 +71,7 @@ static int crt_import(gnutls_x509_crt_t *out, const char *pem, const char *what)
 	rc = gnutls_x509_crt_init(out);
 	if (rc < 0) {
 		*out = NULL;
-		return gtls_err(rc, "certificate init");
+		return keys_err(rc, "certificate init");
 	}
 	d.data = (unsigned char *)pem;
 	d.size = (unsigned)len;
@@ -127,7 +79,7 @@ static int crt_import(gnutls_x509_crt_t *out, const char *pem, const char *what)
 	if (rc < 0) {
 		gnutls_x509_crt_deinit(*out);
 		*out = NULL;
-		return gtls_err(rc, what);
+		return keys_err(rc, what);
 	}
 	return E_OK;
 }
@@ -138,15 +90,10 @@ int ident_keygen(char **key_pem)
 	int rc;
 
 	*key_pem = NULL;
-	rc = gnutls_x509_privkey_init(&key);
+	rc = keys_generate(&key);
 	if (rc < 0)
-		return gtls_err(rc, "key init");
-	rc = gnutls_x509_privkey_generate2(
-		key, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0, NULL, 0);
-	if (rc < 0)
-		rc = gtls_err(rc, "generate ECDSA P-256 key");
-	else
-		rc = key_export_pem(key_pem, key);
+		return rc;
+	rc = keys_export_pem(key_pem, key);
 	gnutls_x509_privkey_deinit(key);
 	return rc;
 }
@@ -182,10 +129,10 @@ int ident_csr(const char *key_pem, const char *cn, char **csr_pem)
 		rc = gnutls_x509_crq_export2(crq, GNUTLS_X509_FMT_PEM, &d);
 	if (rc < 0)
 		goto gfail;
-	rc = datum_take(csr_pem, &d);
+	rc = keys_datum_take(csr_pem, &d);
 	goto out;
 gfail:
-	rc = gtls_err(rc, "certificate request");
+	rc = keys_err(rc, "certificate request");
 out:
 	if (crq)
 		gnutls_x509_crq_deinit(crq);
@@ -202,7 +149,7 @@ static int p12_cert_bag(gnutls_pkcs12_bag_t *out, gnutls_x509_crt_t crt, gnutls_
 	rc = gnutls_pkcs12_bag_init(out);
 	if (rc < 0) {
 		*out = NULL;
-		return gtls_err(rc, "PKCS#12 bag");
+		return keys_err(rc, "PKCS#12 bag");
 	}
 	rc = idx = gnutls_pkcs12_bag_set_crt(*out, crt);
 	if (rc >= 0)
@@ -216,7 +163,7 @@ static int p12_cert_bag(gnutls_pkcs12_bag_t *out, gnutls_x509_crt_t crt, gnutls_
 	if (rc < 0) {
 		gnutls_pkcs12_bag_deinit(*out);
 		*out = NULL;
-		return gtls_err(rc, "PKCS#12 certificate bag");
+		return keys_err(rc, "PKCS#12 certificate bag");
 	}
 	return E_OK;
 }
@@ -230,7 +177,7 @@ static int p12_key_bag(gnutls_pkcs12_bag_t *out, gnutls_x509_privkey_t key,
 	rc = gnutls_pkcs12_bag_init(out);
 	if (rc < 0) {
 		*out = NULL;
-		return gtls_err(rc, "PKCS#12 bag");
+		return keys_err(rc, "PKCS#12 bag");
 	}
 	rc = idx = gnutls_pkcs12_bag_set_privkey(*out, key, password, GNUTLS_PKCS_PBES2_AES_256);
 	if (rc >= 0)
@@ -240,7 +187,7 @@ static int p12_key_bag(gnutls_pkcs12_bag_t *out, gnutls_x509_privkey_t key,
 	if (rc < 0) {
 		gnutls_pkcs12_bag_deinit(*out);
 		*out = NULL;
-		return gtls_err(rc, "PKCS#12 key bag");
+		return keys_err(rc, "PKCS#12 key bag");
 	}
 	return E_OK;
 }
@@ -258,7 +205,7 @@ static int p12_build(gnutls_datum_t *der, gnutls_x509_privkey_t key, gnutls_x509
 
 	rc = gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA1, id, &id_len);
 	if (rc < 0)
-		return gtls_err(rc, "key id");
+		return keys_err(rc, "key id");
 	kid.data = id;
 	kid.size = (unsigned)id_len;
 	rc = p12_cert_bag(&cbag, crt, ca, &kid, friendly, password);
@@ -269,7 +216,7 @@ static int p12_build(gnutls_datum_t *der, gnutls_x509_privkey_t key, gnutls_x509
 	rc = gnutls_pkcs12_init(&p12);
 	if (rc < 0) {
 		p12 = NULL;
-		rc = gtls_err(rc, "PKCS#12 init");
+		rc = keys_err(rc, "PKCS#12 init");
 		goto out;
 	}
 	rc = gnutls_pkcs12_set_bag(p12, cbag);
@@ -279,7 +226,7 @@ static int p12_build(gnutls_datum_t *der, gnutls_x509_privkey_t key, gnutls_x509
 		rc = gnutls_pkcs12_generate_mac2(p12, GNUTLS_MAC_SHA256, password);
 	if (rc >= 0)
 		rc = gnutls_pkcs12_export2(p12, GNUTLS_X509_FMT_DER, der);
-	rc = rc < 0 ? gtls_err(rc, "PKCS#12") : E_OK;
+	rc = rc < 0 ? keys_err(rc, "PKCS#12") : E_OK;
 out:
 	if (p12)
 		gnutls_pkcs12_deinit(p12);
@@ -369,7 +316,7 @@ static int p12_load(gnutls_pkcs12_t *out, const char *path, const char *password
 	rc = gnutls_pkcs12_init(out);
 	if (rc < 0) {
 		*out = NULL;
-		rc = gtls_err(rc, "PKCS#12 init");
+		rc = keys_err(rc, "PKCS#12 init");
 		goto out;
 	}
 	rc = gnutls_pkcs12_import(*out, &d, GNUTLS_X509_FMT_DER, 0);
@@ -420,9 +367,9 @@ int ident_p12_read(const char *path, const char *password, char **key_pem, char 
 			     rc < 0 ? gnutls_strerror(rc) : "no key or certificate");
 		goto out;
 	}
-	rc = key_export_pem(key_pem, key);
+	rc = keys_export_pem(key_pem, key);
 	if (rc == E_OK)
-		rc = crt_export_pem(cert_pem, chain[0]);
+		rc = keys_crt_export_pem(cert_pem, chain[0]);
 	if (rc < 0) {
 		ident_free_secret(*key_pem);
 		*key_pem = NULL;
@@ -451,7 +398,7 @@ int ident_random_password(char *out, size_t len)
 
 		if (rc < 0) {
 			gnutls_memset(out, 0, len);
-			return gtls_err(rc, "random password");
+			return keys_err(rc, "random password");
 		}
 		for (size_t j = 0; j < sizeof(r) && i < len; j++)
 			if (r[j] < limit)
