@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "tests/testutil.h"
 
 START_TEST(test_every_code_named)
 {
@@ -95,11 +96,5 @@ static Suite *err_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(err_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(err_suite());
 }

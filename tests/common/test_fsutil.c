@@ -14,6 +14,7 @@
 
 #include "common/err.h"
 #include "common/fsutil.h"
+#include "tests/testutil.h"
 
 static char scratch[64];
 
@@ -23,34 +24,9 @@ static void setup(void)
 	ck_assert_ptr_nonnull(mkdtemp(scratch));
 }
 
-/* rm -r of the scratch directory (two levels are enough here). */
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		char *p;
-		struct stat st;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		p = fs_join(dir, e->d_name);
-		if (p && lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			rm_tree(p);
-		else if (p)
-			unlink(p);
-		free(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static void teardown(void)
 {
-	rm_tree(scratch);
+	tu_rm_tree(scratch);
 }
 
 static int count_entries(const char *dir)
@@ -196,11 +172,5 @@ static Suite *fsutil_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(fsutil_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(fsutil_suite());
 }

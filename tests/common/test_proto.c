@@ -15,6 +15,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/proto.h"
+#include "tests/testutil.h"
 
 static void put_hdr(uint8_t *h, uint32_t len, uint8_t type, uint8_t flags, uint16_t res)
 {
@@ -652,11 +653,5 @@ static Suite *proto_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(proto_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(proto_suite());
 }

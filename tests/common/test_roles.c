@@ -9,6 +9,7 @@
 
 #include "common/err.h"
 #include "common/roles.h"
+#include "tests/testutil.h"
 
 START_TEST(test_names)
 {
@@ -92,11 +93,5 @@ static Suite *roles_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(roles_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(roles_suite());
 }

@@ -12,6 +12,7 @@
 
 #include "common/err.h"
 #include "pdf/pdf.h"
+#include "tests/testutil.h"
 
 struct mem {
 	unsigned char *data;
@@ -104,16 +105,10 @@ int main(void)
 {
 	Suite *s = suite_create("pdf");
 	TCase *tc = tcase_create("info");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, reads_cairo_pdf);
 	tcase_add_test(tc, counts_revisions);
 	tcase_add_test(tc, refuses_bad_input);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(s);
 }

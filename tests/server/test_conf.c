@@ -13,6 +13,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "server/conf.h"
+#include "tests/testutil.h"
 
 static char path[64];
 
@@ -144,8 +145,6 @@ int main(void)
 {
 	Suite *s = suite_create("conf");
 	TCase *tc = tcase_create("conf");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, defaults_when_missing);
@@ -154,9 +153,5 @@ int main(void)
 	tcase_add_test(tc, bad_values);
 	tcase_add_test(tc, addresses);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(s);
 }

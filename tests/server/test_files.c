@@ -19,6 +19,7 @@
 #include "common/err.h"
 #include "common/proto.h"
 #include "server/files.h"
+#include "tests/testutil.h"
 
 #define DATA_LEN (700 * 1000 + 17)
 
@@ -41,11 +42,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[200];
-
 	free(data);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
+	tu_rm_tree(tmpdir);
 }
 
 /* The path of the .part or the stored file of @h. */
@@ -295,11 +293,5 @@ static Suite *files_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(files_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(files_suite());
 }

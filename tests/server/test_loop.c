@@ -14,6 +14,7 @@
 
 #include "common/err.h"
 #include "server/loop.h"
+#include "tests/testutil.h"
 
 #define ORDER_MAX 16
 
@@ -225,11 +226,5 @@ static Suite *loop_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(loop_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(loop_suite());
 }

@@ -14,6 +14,7 @@
 #include "common/err.h"
 #include "common/roles.h"
 #include "server/people.h"
+#include "tests/testutil.h"
 
 static char tmpdir[64];
 static char path[128];
@@ -27,10 +28,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[200];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
+	tu_rm_tree(tmpdir);
 }
 
 /* A record with a serial derived from @n. */
@@ -210,11 +208,5 @@ static Suite *people_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(people_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(people_suite());
 }

@@ -23,6 +23,7 @@
 #include "common/roles.h"
 #include "server/loop.h"
 #include "server/server_priv.h"
+#include "tests/testutil.h"
 
 #define SERIAL_CLERK "0a01"
 #define SERIAL_HALL "0a02"
@@ -413,11 +414,5 @@ static Suite *session_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(session_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(session_suite());
 }

@@ -22,6 +22,7 @@
 #include "common/fsutil.h"
 #include "signing/ca.h"
 #include "signing/ident.h"
+#include "tests/testutil.h"
 
 #define COMMUNE "UBND xã Tân Lập"
 #define PERSON "Nguyễn Văn An"
@@ -29,31 +30,6 @@
 static char scratch[64];
 static char cadir[128];
 static struct ca *ca;
-
-/* rm -r of a scratch directory. */
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		char *p;
-		struct stat st;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		p = fs_join(dir, e->d_name);
-		if (p && lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			rm_tree(p);
-		else if (p)
-			unlink(p);
-		free(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 static void setup(void)
 {
@@ -68,7 +44,7 @@ static void teardown(void)
 {
 	ca_free(ca);
 	ca = NULL;
-	rm_tree(scratch);
+	tu_rm_tree(scratch);
 }
 
 static gnutls_x509_crt_t crt_from_pem(const char *pem)
@@ -505,11 +481,5 @@ static Suite *ca_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(ca_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(ca_suite());
 }

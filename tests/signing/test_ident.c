@@ -20,6 +20,7 @@
 #include "common/fsutil.h"
 #include "signing/ca.h"
 #include "signing/ident.h"
+#include "tests/testutil.h"
 
 #define PERSON "Nguyễn Văn An"
 #define PASSWORD "mật khẩu đúng 42"
@@ -28,30 +29,6 @@ static char scratch[64];
 static char p12[128];
 static struct ca *ca;
 static char *key, *cert;
-
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		char *p;
-		struct stat st;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		p = fs_join(dir, e->d_name);
-		if (p && lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			rm_tree(p);
-		else if (p)
-			unlink(p);
-		free(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 /* A CA and a client identity for PERSON in a scratch directory. */
 static void setup(void)
@@ -78,7 +55,7 @@ static void teardown(void)
 	cert = NULL;
 	ca_free(ca);
 	ca = NULL;
-	rm_tree(scratch);
+	tu_rm_tree(scratch);
 }
 
 START_TEST(test_keygen)
@@ -260,11 +237,5 @@ static Suite *ident_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(ident_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(ident_suite());
 }

@@ -12,6 +12,7 @@
 
 #include "common/err.h"
 #include "workflow/repo.h"
+#include "tests/testutil.h"
 
 static char tmpdir[64];
 static char repo_path[128];
@@ -25,10 +26,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[200];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
+	tu_rm_tree(tmpdir);
 }
 
 /* Runs a shell command and returns its first output line (static). */
@@ -115,11 +113,5 @@ static Suite *repo_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(repo_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(repo_suite());
 }
