@@ -106,6 +106,17 @@ int proto_chunk_parse(const struct proto_frame *f, struct proto_chunk *out)
 	return E_OK;
 }
 
+void proto_chunk_header(uint8_t hdr[PROTO_HDR_LEN + PROTO_CHUNK_HDR_LEN], uint32_t id,
+			const uint8_t sha256[32], uint64_t offset, uint32_t len)
+{
+	proto_frame_header(hdr, PROTO_T_CHUNK, PROTO_CHUNK_HDR_LEN + len);
+	hdr += PROTO_HDR_LEN;
+	put_u32(hdr, id);
+	memcpy(hdr + 4, sha256, 32);
+	put_u32(hdr + 36, (uint32_t)(offset >> 32));
+	put_u32(hdr + 40, (uint32_t)offset);
+}
+
 int proto_chunk_build(struct buf *out, uint32_t id, const uint8_t sha256[32], uint64_t offset,
 		      const void *data, uint32_t len)
 {
@@ -118,14 +129,9 @@ int proto_chunk_build(struct buf *out, uint32_t id, const uint8_t sha256[32], ui
 	p = buf_reserve(out, PROTO_HDR_LEN + PROTO_CHUNK_HDR_LEN + (size_t)len);
 	if (!p)
 		return E_NOMEM; /* detail set by buf_reserve() */
-	proto_frame_header(p, PROTO_T_CHUNK, PROTO_CHUNK_HDR_LEN + len);
-	p += PROTO_HDR_LEN;
-	put_u32(p, id);
-	memcpy(p + 4, sha256, 32);
-	put_u32(p + 36, (uint32_t)(offset >> 32));
-	put_u32(p + 40, (uint32_t)offset);
+	proto_chunk_header(p, id, sha256, offset, len);
 	if (len)
-		memcpy(p + PROTO_CHUNK_HDR_LEN, data, len);
+		memcpy(p + PROTO_HDR_LEN + PROTO_CHUNK_HDR_LEN, data, len);
 	buf_commit(out, PROTO_HDR_LEN + PROTO_CHUNK_HDR_LEN + (size_t)len);
 	return E_OK;
 }

@@ -68,6 +68,11 @@ struct proto_chunk {
 /* Decodes a CHUNK frame body; E_PROTO if too short or not a chunk frame. */
 int proto_chunk_parse(const struct proto_frame *f, struct proto_chunk *out);
 
+/* Writes the frame header and chunk header of a CHUNK frame whose @len data
+ * bytes follow them (for callers that place the data themselves). */
+void proto_chunk_header(uint8_t hdr[PROTO_HDR_LEN + PROTO_CHUNK_HDR_LEN], uint32_t id,
+			const uint8_t sha256[32], uint64_t offset, uint32_t len);
+
 /* Appends a whole CHUNK frame (header included) to @out. */
 int proto_chunk_build(struct buf *out, uint32_t id, const uint8_t sha256[32], uint64_t offset,
 		      const void *data, uint32_t len);

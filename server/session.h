@@ -37,12 +37,8 @@ int session_error(struct session *s, uint32_t id, int code, const char *detail);
 /* Queues <event seq=N name=@name> with @body moved in (owned). */
 int session_event(struct session *s, const char *name, struct proto_node *body);
 
-/* Queues one CHUNK frame. */
-int session_send_chunk(struct session *s, uint32_t id, const uint8_t sha256[32], uint64_t offset,
-		       const void *data, uint32_t len);
-
 /*
- * Zero-copy variant for file data: reserves room for a CHUNK frame of up to
+ * File data, without a copy: reserves room for a CHUNK frame of up to
  * @max data bytes at the end of the queue and returns where the data goes
  * (NULL with the E_* code in *rc on failure).  Nothing is queued until
  * session_commit_chunk() says how many bytes (<= @max) were written there.

@@ -121,13 +121,6 @@ int session_error(struct session *s, uint32_t id, int code, const char *detail)
 	return rc;
 }
 
-int session_send_chunk(struct session *s, uint32_t id, const uint8_t sha256[32], uint64_t offset,
-		       const void *data, uint32_t len)
-{
-	session_out_room(s, PROTO_HDR_LEN + PROTO_CHUNK_HDR_LEN + len);
-	return proto_chunk_build(&s->out, id, sha256, offset, data, len);
-}
-
 uint8_t *session_reserve_chunk(struct session *s, uint32_t id, const uint8_t sha256[32],
 			       uint64_t offset, uint32_t max, int *rc)
 {
@@ -153,16 +146,8 @@ uint8_t *session_reserve_chunk(struct session *s, uint32_t id, const uint8_t sha
 
 void session_commit_chunk(struct session *s, uint32_t len)
 {
-	uint8_t *p = s->out.data + s->out.len;
-	int i;
-
-	proto_frame_header(p, PROTO_T_CHUNK, PROTO_CHUNK_HDR_LEN + len);
-	p += PROTO_HDR_LEN;
-	for (i = 0; i < 4; i++)
-		p[i] = (uint8_t)(s->reserved.id >> (24 - 8 * i));
-	memcpy(p + 4, s->reserved.sha256, 32);
-	for (i = 0; i < 8; i++)
-		p[36 + i] = (uint8_t)(s->reserved.offset >> (56 - 8 * i));
+	proto_chunk_header(s->out.data + s->out.len, s->reserved.id, s->reserved.sha256,
+			   s->reserved.offset, len);
 	buf_commit(&s->out, PROTO_HDR_LEN + PROTO_CHUNK_HDR_LEN + len);
 }
 
