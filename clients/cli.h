@@ -89,5 +89,7 @@ int cmd_whoami(const struct cli *c, int argc, char **argv);
 int cmd_user(const struct cli *c, int argc, char **argv);
 int cmd_hall(const struct cli *c, int argc, char **argv);
 int cmd_file(const struct cli *c, int argc, char **argv);
+int cmd_doc(const struct cli *c, int argc, char **argv);
+int cmd_wf(const struct cli *c, int argc, char **argv);
 
 #endif

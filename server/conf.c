@@ -21,7 +21,8 @@ static const struct config_key config_keys[] = {
 	{"server", "listen"},       {"server", "names"},        {"server", "commune"},
 	{"server", "idle-timeout"}, {"server", "max-sessions"}, {"server", "max-handshakes"},
 	{"server", "cert-days"},    {"tls", "allow-tls12"},     {"tls", "handshake-timeout"},
-	{"log", "level"},
+	{"log", "level"},           {"workflow", "holidays"},   {"workflow", "issuer"},
+	{"workflow", "agency"},
 };
 
 static void config_defaults(struct config *c)
@@ -46,6 +47,9 @@ void config_free(struct config *c)
 	for (i = 0; i < c->n_names; i++)
 		free(c->names[i]);
 	free(c->commune);
+	free(c->holidays);
+	free(c->issuer);
+	free(c->agency);
 	free(c);
 }
 
@@ -170,6 +174,26 @@ static int config_list(GKeyFile *kf, const char *path, const char *group, const 
 }
 
 /* Reads every known key of @kf into @c. */
+/* A UTF-8 string of [workflow] @key, at most @max bytes, into *slot. */
+static int config_string(GKeyFile *kf, const char *path, const char *key, size_t max, char **slot)
+{
+	gchar *v;
+
+	if (!g_key_file_has_key(kf, "workflow", key, NULL))
+		return E_OK;
+	v = g_key_file_get_string(kf, "workflow", key, NULL);
+	if (!v || !*v || !g_utf8_validate(v, -1, NULL) || strlen(v) > max) {
+		g_free(v);
+		return err_set(E_CONFIG,
+			       "%s: [workflow] %s: UTF-8 text of 1 to %zu bytes is needed", path,
+			       key, max);
+	}
+	free(*slot);
+	*slot = strdup(v);
+	g_free(v);
+	return *slot ? E_OK : err_set(E_NOMEM, "out of memory");
+}
+
 static int config_read(struct config *c, GKeyFile *kf, const char *path)
 {
 	GError *e = NULL;
@@ -213,6 +237,10 @@ static int config_read(struct config *c, GKeyFile *kf, const char *path)
 		c->commune = strdup(s);
 		g_free(s);
 	}
+	if ((rc = config_string(kf, path, "holidays", 4096, &c->holidays)) < 0 ||
+	    (rc = config_string(kf, path, "issuer", 32, &c->issuer)) < 0 ||
+	    (rc = config_string(kf, path, "agency", 32, &c->agency)) < 0)
+		return rc;
 	if (g_key_file_has_key(kf, "tls", "allow-tls12", NULL)) {
 		gboolean b = g_key_file_get_boolean(kf, "tls", "allow-tls12", &e);
 

@@ -23,6 +23,9 @@ struct config {
 	int allow_tls12;            /* [tls] allow-tls12 */
 	unsigned handshake_timeout; /* [tls] handshake-timeout, seconds */
 	int log_level;              /* [log] level */
+	char *holidays;             /* [workflow] holidays: "2026-01-01, 2026-02-16..2026-02-20" */
+	char *issuer;               /* [workflow] issuer: symbol in numbers, default "UBND" */
+	char *agency;               /* [workflow] agency: first part of dossier codes */
 };
 
 #define CONFIG_DEFAULT_LISTEN "127.0.0.1:4343"

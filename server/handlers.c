@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "common/proto.h"
 #include "common/roles.h"
+#include "server/docs.h"
 #include "server/files.h"
 #include "server/handlers.h"
 #include "server/people.h"
@@ -595,6 +596,13 @@ static const struct handler handlers[] = {
 	{"file.stat", ROLE_ANY, op_file_stat},
 	{"file.put", ROLES_UPLOAD, op_file_put},
 	{"file.get", ROLE_ANY, op_file_get},
+	/* Roles per action are checked again by the workflow definitions. */
+	{"wf.list", ROLE_ANY & ~ROLE_HALL, op_wf_list},
+	{"doc.create", ROLE_ANY & ~ROLE_HALL, op_doc_create},
+	{"doc.act", ROLE_ANY & ~ROLE_HALL, op_doc_act},
+	{"doc.comment", ROLE_ANY & ~ROLE_HALL, op_doc_comment},
+	{"doc.recall", ROLE_ANY & ~ROLE_HALL, op_doc_recall},
+	{"doc.show", ROLE_ANY & ~ROLE_HALL, op_doc_show},
 };
 
 const struct handler *handler_find(const char *op)

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "server/server.h"
 #include "server/session.h"
 #include "server/tls.h"
@@ -25,7 +27,12 @@ struct server_priv {
 	unsigned long sweeps;
 	long long stop_timer;
 	int stopping;
+	uint64_t next_sid;
+	GHashTable *by_sid; /* sid -> session */
 };
+
+/* The live session with @sid, or NULL when it has ended. */
+struct session *session_by_sid(struct server *srv, uint64_t sid);
 
 /* A session left the handshake state (done, failed or gone): counts it. */
 void server_handshake_done(struct server *srv);

@@ -32,6 +32,16 @@ struct server *session_server(struct session *s)
 	return s->srv;
 }
 
+uint64_t session_sid(const struct session *s)
+{
+	return s->sid;
+}
+
+struct session *session_by_sid(struct server *srv, uint64_t sid)
+{
+	return srv->priv->by_sid ? g_hash_table_lookup(srv->priv->by_sid, &sid) : NULL;
+}
+
 const char *session_peer(const struct session *s)
 {
 	return s->peer;
@@ -121,6 +131,8 @@ void session_end_upload(struct session *s)
 
 void session_destroy(struct session *s)
 {
+	if (s->srv->priv->by_sid)
+		g_hash_table_remove(s->srv->priv->by_sid, &s->sid);
 	session_unlink(s);
 	if (s->destroy_timer)
 		loop_del_timer(s->srv->loop, s->destroy_timer);
@@ -523,6 +535,10 @@ int session_start(struct server *srv, struct conn *conn, const char *peer)
 		return rc;
 	}
 	s->watching = LOOP_READ;
+	s->sid = ++p->next_sid;
+	if (!p->by_sid)
+		p->by_sid = g_hash_table_new(g_int64_hash, g_int64_equal);
+	g_hash_table_insert(p->by_sid, &s->sid, s);
 	s->prev = p->tail;
 	if (p->tail)
 		p->tail->next = s;

@@ -24,6 +24,9 @@ struct server;
 /* The authenticated peer (never NULL once requests flow).  Borrowed. */
 const struct person *session_person(const struct session *s);
 struct server *session_server(struct session *s);
+/* The session's id, unique for the daemon's life; work finished on another
+ * thread finds the session again with session_by_sid() (server_priv.h). */
+uint64_t session_sid(const struct session *s);
 /* "addr:port" of the peer, for logs. */
 const char *session_peer(const struct session *s);
 

@@ -55,6 +55,7 @@ struct session {
 		void *arg;
 		void (*free_arg)(void *);
 	} up;
+	uint64_t sid; /* unique for the daemon's life: work done elsewhere finds us by it */
 	struct session *prev, *next;
 };
 

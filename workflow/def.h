@@ -13,10 +13,10 @@
 
 #include <stddef.h>
 
-#define DEF_ID_MAX 32      /* bytes of a state, transition, field or workflow id */
-#define DEF_STATES_MAX 32  /* states per workflow */
-#define DEF_TRANS_MAX 64   /* transitions per workflow */
-#define DEF_FIELDS_MAX 16  /* required fields per transition */
+#define DEF_ID_MAX 32             /* bytes of a state, transition, field or workflow id */
+#define DEF_STATES_MAX 32         /* states per workflow */
+#define DEF_TRANS_MAX 64          /* transitions per workflow */
+#define DEF_FIELDS_MAX 16         /* required fields per transition */
 #define DEF_FILE_MAX (256 * 1024) /* bytes of one definition file */
 
 enum def_kind { DEF_KIND_DOCUMENT = 0, DEF_KIND_DOSSIER = 1 };
@@ -36,24 +36,25 @@ struct def_transition {
 	char *name;          /* Vietnamese, e.g. "Đăng ký văn bản đến" */
 	unsigned from;       /* index into states */
 	unsigned to;
-	unsigned roles;      /* ROLE_* bits allowed */
-	int lead_only;       /* only the document's lead handler may take it */
+	unsigned roles; /* ROLE_* bits allowed */
+	int lead_only;  /* only the document's lead handler may take it */
 	int needs_signed_pdf;
-	int number;          /* assigns the register number when taken */
-	int sets_due;        /* sets the deadline (due-days working days, or given) */
-	unsigned due_days;   /* 0: the request must give the deadline */
+	int number;        /* assigns the register number when taken */
+	int sets_due;      /* sets the deadline (due-days working days, or given) */
+	unsigned due_days; /* 0: the request must give the deadline */
+	int due_procedure; /* due-days="procedure": the dossier's procedure days */
 	enum def_clock clock;
 	char fields[DEF_FIELDS_MAX][DEF_ID_MAX]; /* fields the request must carry */
 	size_t n_fields;
 };
 
 struct def_workflow {
-	char id[DEF_ID_MAX];     /* "incoming", "outgoing", "dossier" */
-	char *name;              /* "Văn bản đến" */
+	char id[DEF_ID_MAX]; /* "incoming", "outgoing", "dossier" */
+	char *name;          /* "Văn bản đến" */
 	enum def_kind kind;
-	char reg[DEF_ID_MAX];    /* register of its numbers: "den", "di", "hs" */
-	unsigned create_roles;   /* who may create one */
-	unsigned recall_roles;   /* who may recall (freeze) one */
+	char reg[DEF_ID_MAX];  /* register of its numbers: "den", "di", "hs" */
+	unsigned create_roles; /* who may create one */
+	unsigned recall_roles; /* who may recall (freeze) one */
 	char create_fields[DEF_FIELDS_MAX][DEF_ID_MAX]; /* required at creation */
 	size_t n_create_fields;
 	struct def_state states[DEF_STATES_MAX];

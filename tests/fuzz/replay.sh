@@ -5,3 +5,4 @@ set -eu
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=.}"
 "$top_builddir/tests/fuzz/fuzz_proto" "$top_srcdir/tests/fuzz/corpus/proto"
+"$top_builddir/tests/fuzz/fuzz_def" "$top_srcdir/tests/fuzz/corpus/def"

@@ -9,7 +9,7 @@ top_builddir=${top_builddir:-$(pwd)}
 DINHD=$top_builddir/server/dinhd
 DINH=$top_builddir/clients/dinh
 # Exit codes of docs/cli.md.
-EX_OK=0 EX_USAGE=1 EX_AUTH=3 EX_NOTFOUND=5 EX_LOCAL=7
+EX_OK=0 EX_USAGE=1 EX_AUTH=3 EX_PERM=4 EX_NOTFOUND=5 EX_SERVER=6 EX_LOCAL=7
 
 if [ ! -x "$DINHD" ] || [ ! -x "$DINH" ]; then
 	echo "SKIP: $DINHD or $DINH not built"
@@ -96,6 +96,35 @@ run $EX_USAGE "$DINH" --no-such-option
 run $EX_NOTFOUND env DINH_PASSWORD="$PASS" $AN file get \
 	0000000000000000000000000000000000000000000000000000000000000000 --out "$T/none.bin"
 run $EX_LOCAL env DINH_PASSWORD="$PASS" $AN file put "$T/does-not-exist"
+
+# Documents: the clerk registers an incoming document with its file; the
+# chair directs it; refusals change nothing; a repeated request applies once;
+# plain git tells the story.
+run $EX_OK env DINH_PASSWORD="$PASS" $AN wf list
+grep -q "register" "$T/out" || fail "wf list shows no register action"
+run $EX_OK env DINH_PASSWORD="$PASS" $AN doc create incoming \
+	--field "Subject=Về việc tổ chức hội nghị" --field "OrganName=UBND huyện" \
+	--file "$SUM:cong-van.pdf"
+DOC=$(grep -o '^[0-9]\{4\}-den-[0-9]*' "$T/out" | head -n 1)
+[ -n "$DOC" ] || fail "doc create printed no document id: $(cat "$T/out")"
+run $EX_OK env DINH_PASSWORD="$PASS" $AN doc act "$DOC" register \
+	--field CodeNumber=15 --field IssuedDate=2026-11-30 --rid reg-1
+grep -q "number 01" "$T/out" || fail "register gave no number 01: $(cat "$T/out")"
+run $EX_OK env DINH_PASSWORD="$PASS" $AN doc act "$DOC" register \
+	--field CodeNumber=15 --field IssuedDate=2026-11-30 --rid reg-1
+grep -q "applied before" "$T/out" || fail "a repeated request was applied again"
+run $EX_PERM env DINH_PASSWORD="$PASS" $AN doc act "$DOC" assign --lead x --due 2026-12-20
+run $EX_SERVER env DINH_PASSWORD="$PASS" $AN doc act "$DOC" finish
+run $EX_PERM "$DINH" --data-dir "$D" doc create incoming --field Subject=x --field OrganName=y
+run $EX_NOTFOUND env DINH_PASSWORD="$PASS" $AN doc show 2026-den-999999
+run $EX_OK env DINH_PASSWORD="$PASS" $AN doc comment "$DOC" "Kính trình lãnh đạo"
+run $EX_OK env DINH_PASSWORD="$PASS" $AN doc show "$DOC"
+grep -q "registered" "$T/out" || fail "doc show: $(cat "$T/out")"
+grep -q "Kính trình lãnh đạo" "$T/out" || fail "doc show lacks the comment"
+[ "$(git --git-dir="$D/repo.git" log --format=%an | head -n 1)" = "$NAME" ] ||
+	fail "the last commit is not authored by $NAME"
+git --git-dir="$D/repo.git" fsck --strict --no-dangling >/dev/null 2>&1 || fail "git fsck"
+grep -q "$DOC" "$D/views.log" || fail "views.log does not record the reading"
 
 # The registry lists him; revoke him; his whoami fails with exit 3.
 run $EX_OK "$DINH" --data-dir "$D" user list

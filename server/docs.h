@@ -1,0 +1,31 @@
+/*
+ * docs.h: the document operations of docs/protocol.md (doc.create,
+ * doc.act, doc.comment, doc.recall, doc.show, wf.list) and the bridge to
+ * the store writer thread: changes are submitted from the loop thread and
+ * answered when the writer reports them durable.
+ */
+#ifndef DINH_DOCS_H
+#define DINH_DOCS_H
+
+#include <stdint.h>
+
+#include "common/proto.h"
+#include "server/session.h"
+
+struct server;
+
+/* Loads the workflow definitions (the .xml files of data_dir/workflows over the
+ * embedded defaults), the calendar, opens the store and its reader, and
+ * watches the store's results on the loop. */
+int docs_start(struct server *srv);
+/* Finishes every submitted change and stops the writer. */
+void docs_stop(struct server *srv);
+
+int op_doc_create(struct session *s, uint32_t id, const struct proto_node *req);
+int op_doc_act(struct session *s, uint32_t id, const struct proto_node *req);
+int op_doc_comment(struct session *s, uint32_t id, const struct proto_node *req);
+int op_doc_recall(struct session *s, uint32_t id, const struct proto_node *req);
+int op_doc_show(struct session *s, uint32_t id, const struct proto_node *req);
+int op_wf_list(struct session *s, uint32_t id, const struct proto_node *req);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * store.h: the store writer: one thread owns the writable repository and
+ * applies changes in batches (group commit).  A change is reported done
+ * only after its commit is in an fsynced pack and the branch has moved.
+ *
+ * Threads: store_submit() and store_reap() may be called from any one
+ * thread (the daemon's loop); everything else of a batch happens on the
+ * writer thread.  store_fd() becomes readable when results are waiting.
+ *
+ * Repository layout (every tree stays near a hundred entries):
+ *   docs/<year>/<register>/<nn>/<nn>/<id>/meta.xml   a document (doc.h)
+ *   counters/<year>/<register>.id|.number|.<yymmdd>  sequences (decimal)
+ *   req/<ab>/<cd>/<request id>                      "<doc id>\n": applied once
+ * Each commit: author = the person, committer = the server, message = the
+ * action in words and trailers Dinh-Document, Dinh-Action, Dinh-From,
+ * Dinh-To, Dinh-Number, Dinh-Request, Dinh-Certificate.
+ */
+#ifndef DINH_STORE_H
+#define DINH_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "workflow/calendar.h"
+#include "workflow/def.h"
+#include "workflow/doc.h"
+#include "workflow/wf.h"
+
+#define STORE_BATCH_MAX 512 /* changes per group commit */
+#define STORE_RID_MAX 64    /* bytes of a request id: [A-Za-z0-9_-] */
+
+struct store;
+
+struct store_opts {
+	const char *repo_path;
+	const char *committer; /* the server's name */
+	const char *issuer;    /* symbol of the commune's numbers: "UBND" */
+	const char *agency;    /* first part of dossier codes: "000.00.00.H01" */
+	const struct def_set *defs;
+	const struct calendar *cal;
+	unsigned consolidate_packs; /* consolidate when this many packs (0: 64) */
+};
+
+struct store_req {
+	/* Request (strings copied with store_req_str). */
+	char rid[STORE_RID_MAX + 1];
+	char doc_id[DOC_ID_MAX]; /* target of ACT/COMMENT/RECALL */
+	struct wf_actor who;
+	struct wf_change ch;
+	int64_t now; /* 0: the time the writer applies it */
+	/* Result, valid when reaped. */
+	int rc;
+	char detail[256];
+	int duplicate; /* the request id was applied before: nothing new */
+	char state[32];
+	char number[64];
+	char code[64];
+	char secret[33]; /* a new dossier's secret for its citizen, once */
+	char commit[41];
+	/* For the submitter. */
+	void *owner;
+	uint32_t owner_next_id; /* the submitter's request id */
+	/* Private. */
+	struct store_req *next;
+	struct store_str *strs;
+};
+
+int store_req_new(struct store_req **out);
+/* A copy of @s owned by @r (NULL for NULL; E_NOMEM -> NULL). */
+const char *store_req_str(struct store_req *r, const char *s);
+void store_req_free(struct store_req *r);
+
+/* Opens the repository (its writer), starts the writer thread. */
+int store_open(struct store **out, const struct store_opts *opts);
+/* Finishes every submitted change, stops the thread, closes. */
+void store_close(struct store *st);
+
+int store_fd(const struct store *st);
+/* Queues @r (owned by the store until reaped).  E_SHUTDOWN when closing. */
+int store_submit(struct store *st, struct store_req *r);
+/* The finished requests, oldest first (a list through ->next), or NULL. */
+struct store_req *store_reap(struct store *st);
+
+/* Counters for benchmarks and logs. */
+struct store_stats {
+	uint64_t changes; /* committed */
+	uint64_t batches; /* group commits */
+	uint64_t refused; /* changes refused by the rules */
+	uint64_t consolidations;
+};
+void store_stats(struct store *st, struct store_stats *out);
+
+/* Reads a document at the branch head through @reader (a repo_open reader
+ * handle of the caller's thread). */
+struct repo;
+int store_get(struct repo *reader, const char *doc_id, struct doc **out);
+
+#endif
