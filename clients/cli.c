@@ -74,7 +74,8 @@ static void print_help(void)
 		 "  user add|list|revoke       manage people (administrator)\n"
 		 "  hall add|list|revoke       manage village-hall terminals (administrator)\n"
 		 "  file put|get               upload or download a file named by its SHA-256\n"
-		 "  doc create|act|comment|recall|show  documents and dossiers through their workflow\n"
+		 "  doc create|act|comment|recall|show  documents and dossiers through their "
+		 "workflow\n"
 		 "  wf list                    workflows, their actions, the procedure catalogue\n"
 		 "\n"
 		 "The identity's password is read from --password-file, else from the\n"
@@ -592,8 +593,8 @@ int cli_main(int argc, char **argv)
 		const char *name;
 		int (*fn)(const struct cli *, int, char **);
 	} cmds[] = {
-		{"ping", cmd_ping}, {"whoami", cmd_whoami}, {"user", cmd_user},
-		{"hall", cmd_hall}, {"file", cmd_file}, {"doc", cmd_doc}, {"wf", cmd_wf},
+		{"ping", cmd_ping}, {"whoami", cmd_whoami}, {"user", cmd_user}, {"hall", cmd_hall},
+		{"file", cmd_file}, {"doc", cmd_doc},       {"wf", cmd_wf},
 	};
 	struct cli c;
 	int ex, i = 0;

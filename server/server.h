@@ -27,10 +27,10 @@ struct server {
 	struct ca *ca;
 	struct people *people;
 	struct files *files;
-	struct def_set *defs;   /* workflow definitions */
-	struct calendar *cal;   /* working days */
-	struct store *store;    /* the writer thread */
-	struct repo *reader;    /* the loop thread's reading handle */
+	struct def_set *defs; /* workflow definitions */
+	struct calendar *cal; /* working days */
+	struct store *store;  /* the writer thread */
+	struct repo *reader;  /* the loop thread's reading handle */
 	/* private to server.c and session.c from here on */
 	struct server_priv *priv;
 };

@@ -133,6 +133,8 @@ struct repo {
 	git_oid base;             /* writer: the branch when staging began */
 	git_oid tip;              /* writer: the staged tip */
 	size_t staged;
+	git_oid *objs; /* writer: the objects the staged commits added */
+	size_t n_objs, cap_objs;
 	size_t flushes;    /* packs written since the last consolidation */
 	git_oid packed_at; /* everything reachable from here is in a kept pack */
 	char **keep;       /* packs kept by the last consolidation (names) */
@@ -198,6 +200,7 @@ void repo_close(struct repo *r)
 	for (size_t i = 0; i < r->n_keep; i++)
 		free(r->keep[i]);
 	free(r->keep);
+	free(r->objs);
 	free(r->path);
 	free(r->committer);
 	free(r);
@@ -252,6 +255,47 @@ out:
 
 #define REPO_STAGE_FILES_MAX 8
 
+static int repo_track(struct repo *r, const git_oid *oid)
+{
+	if (r->n_objs == r->cap_objs) {
+		size_t cap = r->cap_objs ? 2 * r->cap_objs : 256;
+		git_oid *o = realloc(r->objs, cap * sizeof(*o));
+
+		if (!o)
+			return err_set(E_NOMEM, "staged object list");
+		r->objs = o;
+		r->cap_objs = cap;
+	}
+	r->objs[r->n_objs++] = *oid;
+	return E_OK;
+}
+
+/* Records the trees a commit rewrote: every directory on the paths of
+ * @files in @tree (the root is recorded by the caller). */
+static int repo_track_paths(struct repo *r, git_tree *tree, const struct repo_file *files, size_t n)
+{
+	char dir[REPO_PATH_MAX];
+	int rc = E_OK;
+
+	for (size_t i = 0; i < n && rc == E_OK; i++) {
+		const char *slash = files[i].path;
+
+		while (rc == E_OK && (slash = strchr(slash, '/'))) {
+			git_tree_entry *e = NULL;
+
+			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - files[i].path),
+				 files[i].path);
+			if (git_tree_entry_bypath(&e, tree, dir) < 0)
+				rc = repo_err("staged tree");
+			else
+				rc = repo_track(r, git_tree_entry_id(e));
+			git_tree_entry_free(e);
+			slash++;
+		}
+	}
+	return rc;
+}
+
 int repo_stage(struct repo *r, const struct repo_file *files, size_t n,
 	       const struct repo_author *who, const char *msg, char commit_hex[41])
 {
@@ -304,6 +348,14 @@ int repo_stage(struct repo *r, const struct repo_file *files, size_t n,
 		rc = repo_err("commit");
 		goto out;
 	}
+	/* Only what this commit added goes into the batch's pack. */
+	for (size_t i = 0; i < n && rc == E_OK; i++)
+		rc = repo_track(r, &blobs[i]);
+	if (rc == E_OK && (rc = repo_track(r, &tree_id)) == E_OK &&
+	    (rc = repo_track_paths(r, tree, files, n)) == E_OK)
+		rc = repo_track(r, &commit_id);
+	if (rc < 0)
+		goto out;
 	r->tip = commit_id;
 	r->staged++;
 	git_oid_tostr(commit_hex, 41, &commit_id);
@@ -328,6 +380,7 @@ void repo_discard(struct repo *r)
 	git_mempack_reset(r->mempack);
 	r->tip = r->base;
 	r->staged = 0;
+	r->n_objs = 0;
 }
 
 /* Writes the staged objects as one pack; the indexer fsyncs pack, index
@@ -340,8 +393,21 @@ static int repo_write_pack(struct repo *r)
 	git_indexer_progress stats;
 	int rc = E_OK;
 
+	git_packbuilder *pb = NULL;
+
 	memset(&stats, 0, sizeof(stats));
-	if (git_mempack_dump(&pack, r->git, r->mempack) < 0) {
+	/* Not git_mempack_dump(): it packs each commit's whole tree, which is
+	 * the whole repository.  The batch's pack holds only its new objects. */
+	if (git_packbuilder_new(&pb, r->git) < 0) {
+		rc = repo_err("pack builder");
+		goto out;
+	}
+	for (size_t i = 0; i < r->n_objs; i++)
+		if (git_packbuilder_insert(pb, &r->objs[i], NULL) < 0) {
+			rc = repo_err("pack of staged objects");
+			goto out;
+		}
+	if (git_packbuilder_write_buf(&pack, pb) < 0) {
 		rc = repo_err("pack of staged objects");
 		goto out;
 	}
@@ -354,6 +420,7 @@ static int repo_write_pack(struct repo *r)
 		goto out;
 	}
 out:
+	git_packbuilder_free(pb);
 	if (wp)
 		wp->free(wp);
 	git_odb_free(odb);
@@ -385,6 +452,7 @@ int repo_flush(struct repo *r)
 	git_mempack_reset(r->mempack);
 	r->base = r->tip;
 	r->staged = 0;
+	r->n_objs = 0;
 	r->flushes++;
 	return E_OK;
 fail:
