@@ -200,7 +200,7 @@ START_TEST(route_incoming)
 	 * the acting person as author, trailers for machines. */
 	ck_assert_int_eq(doc_path(doc, path, sizeof(path)), E_OK);
 	{
-		char args[512];
+		char args[600];
 
 		snprintf(args, sizeof(args), "log --format=%%an -- %s | wc -l", path);
 		ck_assert_str_eq(git(args), "6");
@@ -279,7 +279,7 @@ START_TEST(recalled_is_frozen)
 	ck_assert_str_eq(head, after);
 	/* Frozen, never deleted: the document is still in the tree. */
 	{
-		char path[256], args[300];
+		char path[256], args[600];
 
 		ck_assert_int_eq(doc_path(doc, path, sizeof(path)), E_OK);
 		snprintf(args, sizeof(args), "cat-file -e main:%s", path);
@@ -411,7 +411,7 @@ START_TEST(dossier_code_and_clock)
 	snprintf(doc, sizeof(doc), "%s", r->doc_id);
 	/* The secret itself is never stored, only its hash. */
 	{
-		char args[300], path[256];
+		char args[600], path[256];
 
 		ck_assert_int_eq(doc_path(doc, path, sizeof(path)), E_OK);
 		snprintf(args, sizeof(args), "grep -c %s main -- %s", r->secret, path);
