@@ -22,36 +22,6 @@
 #include "common/err.h"
 #include "common/i18n.h"
 
-/* The messages of common/err.c, so that xgettext puts them in dinh.pot:
- * the CLI shows _(err_str(code)).  Keep in sync with err.c. */
-static const char *const err_msgids[] __attribute__((unused)) = {
-	N_("success"),
-	N_("out of memory"),
-	N_("invalid argument or value"),
-	N_("input/output error"),
-	N_("malformed frame or message"),
-	N_("a size limit was exceeded"),
-	N_("more input needed"),
-	N_("not found"),
-	N_("already exists"),
-	N_("role not allowed"),
-	N_("not authenticated"),
-	N_("certificate revoked"),
-	N_("TLS failure"),
-	N_("key, certificate or signature failure"),
-	N_("content does not match its SHA-256"),
-	N_("bad configuration"),
-	N_("no common protocol version"),
-	N_("unknown message type or operation"),
-	N_("timed out"),
-	N_("over capacity, try again later"),
-	N_("server is shutting down"),
-	N_("XML not well-formed or not allowed"),
-	N_("wrong password or PIN"),
-	N_("internal error"),
-	N_("unknown error"),
-};
-
 static void print_help(void)
 {
 	printf(_("Usage: dinh [OPTION]... COMMAND [ARG]...\n"

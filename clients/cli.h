@@ -91,5 +91,11 @@ int cmd_hall(const struct cli *c, int argc, char **argv);
 int cmd_file(const struct cli *c, int argc, char **argv);
 int cmd_doc(const struct cli *c, int argc, char **argv);
 int cmd_wf(const struct cli *c, int argc, char **argv);
+/* cmd_docq.c: `dinh doc inbox|search|lookup|register|stats`. */
+int cmd_doc_query(const struct cli *c, int argc, char **argv);
+void cli_help_docq(void);
+/* cmd_file.c: downloads the stored file @hex to @outp (resuming, verified). */
+struct client;
+int cli_download(struct client *cl, const char *hex, const char *outp);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * cmd_doc.c: `dinh doc` and `dinh wf`: create documents and dossiers, take
  * the actions of their workflow, comment, recall, show one with its trail,
- * and list the workflows and the procedure catalogue.  Every change carries
+ * and list the workflows and the procedure catalogue (the reads through the
+ * index are in cmd_docq.c).  Every change carries
  * a request id (--rid, or a random one), so sending it again never applies
  * it twice.
  */
@@ -25,8 +26,9 @@ static void help_doc(void)
 		 "       dinh doc act DOC ACTION [OPTION]...\n"
 		 "       dinh doc comment DOC TEXT\n"
 		 "       dinh doc recall DOC REASON\n"
-		 "       dinh doc show DOC\n"
-		 "Creates a document or dossier (WORKFLOW: incoming, outgoing, dossier), takes\n"
+		 "       dinh doc show DOC\n"));
+	cli_help_docq();
+	printf(_("Creates a document or dossier (WORKFLOW: incoming, outgoing, dossier), takes\n"
 		 "an ACTION of its workflow (see 'dinh wf list'), comments, recalls (freezes)\n"
 		 "or shows it with every step taken.\n"
 		 "  --field NAME=VALUE   a metadata field (Subject, TypeAbbr, ProcedureId...)\n"
@@ -243,11 +245,15 @@ int cmd_doc(const struct cli *c, int argc, char **argv)
 
 	if (!sub)
 		return cli_usage_error(
-			_("'doc' needs a subcommand: create, act, comment, recall or show"));
+			_("'doc' needs a subcommand: create, act, comment, recall, show, inbox, "
+			  "search, lookup, register or stats"));
 	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || cli_wants_help(argc, argv)) {
 		help_doc();
 		return CLI_EXIT_OK;
 	}
+	if (strcmp(sub, "inbox") == 0 || strcmp(sub, "search") == 0 || strcmp(sub, "lookup") == 0 ||
+	    strcmp(sub, "register") == 0 || strcmp(sub, "stats") == 0)
+		return cmd_doc_query(c, argc, argv);
 	if (strcmp(sub, "create") == 0)
 		op = "doc.create", npos = 1;
 	else if (strcmp(sub, "act") == 0)

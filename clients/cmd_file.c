@@ -305,6 +305,21 @@ out:
 	return rc;
 }
 
+int cli_download(struct client *cl, const char *hex, const char *outp)
+{
+	uint8_t sha[32];
+	char *part = NULL;
+	int rc;
+
+	if (strlen(hex) != 64 || proto_unhex(sha, hex) < 0)
+		return err_set(E_PROTO, "the server named no file");
+	if (asprintf(&part, "%s.part", outp) < 0)
+		return err_set(E_NOMEM, "path");
+	rc = get_file(cl, sha, hex, outp, part);
+	free(part);
+	return rc;
+}
+
 static int do_get(const struct cli *c, int argc, char **argv)
 {
 	struct client *cl = NULL;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/i18n.h"
 
 #define ERR_DETAIL_MAX 256
 
@@ -19,32 +20,35 @@ struct err_entry {
 	const char *msg;
 };
 
-/* Indexed by -code; every code from E_OK to E_LAST + 1 has an entry. */
+/* Indexed by -code; every code from E_OK to E_LAST + 1 has an entry.  The
+ * messages are marked for translation: the CLI shows _(err_str(code)). */
 static const struct err_entry err_table[] = {
-	[0] = {"E_OK", "success"},
-	[-E_NOMEM] = {"E_NOMEM", "out of memory"},
-	[-E_INVAL] = {"E_INVAL", "invalid argument or value"},
-	[-E_IO] = {"E_IO", "input/output error"},
-	[-E_PROTO] = {"E_PROTO", "malformed frame or message"},
-	[-E_TOOBIG] = {"E_TOOBIG", "a size limit was exceeded"},
-	[-E_AGAIN] = {"E_AGAIN", "more input needed"},
-	[-E_NOTFOUND] = {"E_NOTFOUND", "not found"},
-	[-E_EXISTS] = {"E_EXISTS", "already exists"},
-	[-E_PERM] = {"E_PERM", "role not allowed"},
-	[-E_AUTH] = {"E_AUTH", "not authenticated"},
-	[-E_REVOKED] = {"E_REVOKED", "certificate revoked"},
-	[-E_TLS] = {"E_TLS", "TLS failure"},
-	[-E_CRYPTO] = {"E_CRYPTO", "key, certificate or signature failure"},
-	[-E_HASH] = {"E_HASH", "content does not match its SHA-256"},
-	[-E_CONFIG] = {"E_CONFIG", "bad configuration"},
-	[-E_VERSION] = {"E_VERSION", "no common protocol version"},
-	[-E_UNKNOWN] = {"E_UNKNOWN", "unknown message type or operation"},
-	[-E_TIMEOUT] = {"E_TIMEOUT", "timed out"},
-	[-E_BUSY] = {"E_BUSY", "over capacity, try again later"},
-	[-E_SHUTDOWN] = {"E_SHUTDOWN", "server is shutting down"},
-	[-E_XML] = {"E_XML", "XML not well-formed or not allowed"},
-	[-E_PASSWORD] = {"E_PASSWORD", "wrong password or PIN"},
-	[-E_INTERNAL] = {"E_INTERNAL", "internal error"},
+	[0] = {"E_OK", N_("success")},
+	[-E_NOMEM] = {"E_NOMEM", N_("out of memory")},
+	[-E_INVAL] = {"E_INVAL", N_("invalid argument or value")},
+	[-E_IO] = {"E_IO", N_("input/output error")},
+	[-E_PROTO] = {"E_PROTO", N_("malformed frame or message")},
+	[-E_TOOBIG] = {"E_TOOBIG", N_("a size limit was exceeded")},
+	[-E_AGAIN] = {"E_AGAIN", N_("more input needed")},
+	[-E_NOTFOUND] = {"E_NOTFOUND", N_("not found")},
+	[-E_EXISTS] = {"E_EXISTS", N_("already exists")},
+	[-E_PERM] = {"E_PERM", N_("role not allowed")},
+	[-E_AUTH] = {"E_AUTH", N_("not authenticated")},
+	[-E_REVOKED] = {"E_REVOKED", N_("certificate revoked")},
+	[-E_TLS] = {"E_TLS", N_("TLS failure")},
+	[-E_CRYPTO] = {"E_CRYPTO", N_("key, certificate or signature failure")},
+	[-E_HASH] = {"E_HASH", N_("content does not match its SHA-256")},
+	[-E_CONFIG] = {"E_CONFIG", N_("bad configuration")},
+	[-E_VERSION] = {"E_VERSION", N_("no common protocol version")},
+	[-E_UNKNOWN] = {"E_UNKNOWN", N_("unknown message type or operation")},
+	[-E_TIMEOUT] = {"E_TIMEOUT", N_("timed out")},
+	[-E_BUSY] = {"E_BUSY", N_("over capacity, try again later")},
+	[-E_SHUTDOWN] = {"E_SHUTDOWN", N_("server is shutting down")},
+	[-E_XML] = {"E_XML", N_("XML not well-formed or not allowed")},
+	[-E_PASSWORD] = {"E_PASSWORD", N_("wrong password or PIN")},
+	[-E_INTERNAL] = {"E_INTERNAL", N_("internal error")},
+	[-E_CORRUPT] = {"E_CORRUPT", N_("stored data is inconsistent")},
+	[-E_NOSPACE] = {"E_NOSPACE", N_("no space left on the server's disk")},
 };
 
 _Static_assert(sizeof(err_table) / sizeof(err_table[0]) == (size_t)-E_LAST,
@@ -61,7 +65,7 @@ const char *err_str(int code)
 {
 	const struct err_entry *e = err_lookup(code);
 
-	return e ? e->msg : "unknown error";
+	return e ? e->msg : N_("unknown error");
 }
 
 const char *err_name(int code)

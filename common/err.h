@@ -37,7 +37,9 @@ enum err_code {
 	E_XML = -21,      /* XML not well-formed or not allowed */
 	E_PASSWORD = -22, /* wrong password or PIN */
 	E_INTERNAL = -23, /* a bug: should never happen */
-	E_LAST = -24
+	E_CORRUPT = -24,  /* stored data disagrees with itself (index vs git) */
+	E_NOSPACE = -25,  /* the disk is full */
+	E_LAST = -26
 };
 
 /* The English message of @code ("role not allowed"); static, never NULL.

@@ -34,11 +34,12 @@ static void docs_results(struct loop *l, int fd, unsigned events, void *arg);
 int docs_start(struct server *srv)
 {
 	struct store_opts o;
-	char *dir = NULL, *repo = NULL;
+	char *dir = NULL, *repo = NULL, *index = NULL;
 	int rc;
 
 	if (asprintf(&dir, "%s/workflows", srv->data_dir) < 0 ||
-	    asprintf(&repo, "%s/repo.git", srv->data_dir) < 0) {
+	    asprintf(&repo, "%s/repo.git", srv->data_dir) < 0 ||
+	    asprintf(&index, "%s/index.db", srv->data_dir) < 0) {
 		rc = err_set(E_NOMEM, "out of memory");
 		goto out;
 	}
@@ -53,18 +54,22 @@ int docs_start(struct server *srv)
 	o.agency = srv->cfg->agency;
 	o.defs = srv->defs;
 	o.cal = srv->cal;
+	o.index_path = index;
 	if ((rc = store_open(&srv->store, &o)) < 0 ||
-	    (rc = repo_open(&srv->reader, repo, 0, "dinhd")) < 0)
+	    (rc = repo_open(&srv->reader, repo, 0, "dinhd")) < 0 ||
+	    (rc = docs_query_start(srv)) < 0)
 		goto out;
 	rc = loop_add_fd(srv->loop, store_fd(srv->store), LOOP_READ, docs_results, srv);
 out:
 	free(dir);
 	free(repo);
+	free(index);
 	return rc;
 }
 
 void docs_stop(struct server *srv)
 {
+	docs_query_stop(srv);
 	if (srv->store) {
 		loop_del_fd(srv->loop, store_fd(srv->store));
 		store_close(srv->store);

@@ -28,4 +28,17 @@ int op_doc_recall(struct session *s, uint32_t id, const struct proto_node *req);
 int op_doc_show(struct session *s, uint32_t id, const struct proto_node *req);
 int op_wf_list(struct session *s, uint32_t id, const struct proto_node *req);
 
+/* docs_query.c: reads through the side index, and deadline events. */
+int docs_query_start(struct server *srv);
+void docs_query_stop(struct server *srv);
+/* Pushes a doc.deadline event to each connected handler of an open
+ * document whose deadline is within DOCS_SOON_DAYS working days or passed,
+ * once per document, person, deadline and kind (near, passed). */
+void docs_deadlines(struct server *srv);
+int op_doc_inbox(struct session *s, uint32_t id, const struct proto_node *req);
+int op_doc_search(struct session *s, uint32_t id, const struct proto_node *req);
+int op_doc_lookup(struct session *s, uint32_t id, const struct proto_node *req);
+int op_doc_register(struct session *s, uint32_t id, const struct proto_node *req);
+int op_doc_stats(struct session *s, uint32_t id, const struct proto_node *req);
+
 #endif

@@ -425,3 +425,28 @@ void files_upload_close(struct files_upload *up)
 	free(up->part_path);
 	free(up);
 }
+
+int files_put(struct files *f, const void *data, size_t len, uint8_t sha256[32])
+{
+	struct files_upload *up = NULL;
+	uint64_t have = 0;
+	int rc, done = 0;
+
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, sha256) < 0)
+		return err_set(E_CRYPTO, "gnutls_hash_fast failed");
+	if ((rc = files_upload_begin(f, sha256, len, &up, &have)) < 0 || !up)
+		return rc;
+	/* A .part left by an earlier upload of the same content is replaced
+	 * from where it stopped: the bytes are the same. */
+	while (rc == E_OK && have < len) {
+		size_t n = len - have > PROTO_CHUNK_DATA_MAX ? PROTO_CHUNK_DATA_MAX
+							     : len - (size_t)have;
+
+		rc = files_upload_write(up, have, (const uint8_t *)data + have, (uint32_t)n, &done);
+		have += n;
+	}
+	if (rc == E_OK && len == 0)
+		rc = files_upload_write(up, 0, (const uint8_t *)"", 0, &done);
+	files_upload_close(up);
+	return rc;
+}

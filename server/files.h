@@ -40,6 +40,10 @@ int files_upload_begin(struct files *f, const uint8_t sha256[32], uint64_t size,
 int files_upload_write(struct files_upload *up, uint64_t offset, const uint8_t *data, uint32_t len,
 		       int *done);
 
+/* Stores @len bytes from memory under their SHA-256 (into @sha256),
+ * fsynced, like a finished upload; a file already there is kept. */
+int files_put(struct files *f, const void *data, size_t len, uint8_t sha256[32]);
+
 /* Bytes received so far. */
 uint64_t files_upload_have(const struct files_upload *up);
 

@@ -30,6 +30,9 @@
 #define HANDLERS_CERT_DAYS 730                  /* validity of issued client certificates */
 #define HANDLERS_GET_CHUNK PROTO_CHUNK_DATA_MAX /* bytes per download chunk */
 
+/* Registers and statistics: the leaders and the clerk who keeps the books. */
+#define ROLES_REGISTERS (ROLE_ADMIN | ROLE_CHAIR | ROLE_VICE_CHAIR | ROLE_CLERK)
+
 #define ROLES_UPLOAD \
 	(ROLE_ADMIN | ROLE_CHAIR | ROLE_VICE_CHAIR | ROLE_CLERK | ROLE_OFFICER | ROLE_SECRETARY)
 
@@ -603,6 +606,11 @@ static const struct handler handlers[] = {
 	{"doc.comment", ROLE_ANY & ~ROLE_HALL, op_doc_comment},
 	{"doc.recall", ROLE_ANY & ~ROLE_HALL, op_doc_recall},
 	{"doc.show", ROLE_ANY & ~ROLE_HALL, op_doc_show},
+	{"doc.inbox", ROLE_ANY & ~ROLE_HALL, op_doc_inbox},
+	{"doc.search", ROLE_ANY & ~ROLE_HALL, op_doc_search},
+	{"doc.lookup", ROLE_ANY & ~ROLE_HALL, op_doc_lookup},
+	{"doc.register", ROLES_REGISTERS, op_doc_register},
+	{"doc.stats", ROLES_REGISTERS, op_doc_stats},
 };
 
 const struct handler *handler_find(const char *op)

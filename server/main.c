@@ -15,6 +15,9 @@
 #include "common/log.h"
 #include "server/conf.h"
 #include "server/server.h"
+#include "workflow/def.h"
+#include "workflow/idx.h"
+#include "workflow/repo.h"
 
 #define DINHD_DEFAULT_DATA_DIR "/var/lib/dinh" /* FHS; documented in docs/operations.md */
 #define DINHD_LISTEN_MAX 16
@@ -32,6 +35,10 @@ static void usage(FILE *f)
 		  "  --config FILE       configuration file (default DIR/dinhd.conf)\n"
 		  "  -d, --foreground    stay in the foreground and log to stderr\n"
 		  "  --check-config      check the configuration and data directory, then exit\n"
+		  "  --reindex           rebuild the search index from the git repository\n"
+		  "                      (with dinhd stopped), then exit\n"
+		  "  --check-index       prove that the index and the git repository agree,\n"
+		  "                      then exit (status 1 if they do not)\n"
 		  "  --log-level LEVEL   error, warning, info or debug (default info)\n"
 		  "  -h, --help          show this help\n"
 		  "  -V, --version       show the version\n\n"
@@ -70,6 +77,7 @@ struct args {
 	size_t n_listen;
 	int foreground;
 	int check;
+	int index; /* 1: --reindex, 2: --check-index */
 	int level;
 };
 
@@ -83,6 +91,8 @@ static int parse_args(struct args *a, int argc, char **argv)
 		{"config", required_argument, NULL, 'c'},
 		{"foreground", no_argument, NULL, 'd'},
 		{"check-config", no_argument, NULL, 'C'},
+		{"reindex", no_argument, NULL, 'R'},
+		{"check-index", no_argument, NULL, 'K'},
 		{"log-level", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -113,6 +123,12 @@ static int parse_args(struct args *a, int argc, char **argv)
 			a->check = 1;
 			a->foreground = 1;
 			break;
+		case 'R':
+			a->index = 1;
+			break;
+		case 'K':
+			a->index = 2;
+			break;
 		case 'L':
 			a->level = log_level_from_str(optarg);
 			if (a->level < 0) {
@@ -138,6 +154,47 @@ static int parse_args(struct args *a, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * --reindex (@what 1) and --check-index (2) on the data directory, without
+ * starting the server.  The definitions are those the daemon would load.
+ */
+static int index_command(const char *data_dir, int what)
+{
+	char dir[1024], repo[1024], path[1024], head[41] = "", ihead[41] = "";
+	struct def_set *defs = NULL;
+	struct idx *ix = NULL;
+	size_t n = 0, bad = 0;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/workflows", data_dir);
+	snprintf(repo, sizeof(repo), "%s/repo.git", data_dir);
+	snprintf(path, sizeof(path), "%s/index.db", data_dir);
+	if ((rc = def_load(&defs, dir)) < 0 || (rc = repo_head(repo, head)) < 0 ||
+	    (rc = idx_open(&ix, path, what == 1)) < 0)
+		goto out;
+	if (what == 1) {
+		if ((rc = idx_rebuild(ix, defs, repo, &n)) == E_OK)
+			printf(_("dinhd: index rebuilt from git: %zu documents at commit %.12s\n"),
+			       n, head);
+		goto out;
+	}
+	if ((rc = idx_head(ix, ihead)) < 0)
+		goto out;
+	rc = idx_check(ix, defs, repo, &n, &bad);
+	if (rc == E_OK)
+		printf(_("dinhd: index and git agree: %zu documents at commit %.12s\n"), n, ihead);
+	if (rc == E_OK && strcmp(ihead, head) != 0)
+		printf(_("dinhd: the index is behind git (%.12s); dinhd catches up when it "
+			 "starts\n"),
+		       head);
+out:
+	if (rc < 0)
+		fprintf(stderr, _("dinhd: %s: %s\n"), _(err_str(rc)), err_detail());
+	idx_close(ix);
+	def_set_free(defs);
+	return rc < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a = {.data_dir = DINHD_DEFAULT_DATA_DIR, .level = LOG_LVL_INFO};
@@ -150,6 +207,8 @@ int main(int argc, char **argv)
 		return rc < 0 ? 1 : 0;
 	umask(077);
 	log_init("dinhd", 0, (enum log_level)a.level);
+	if (a.index)
+		return index_command(a.data_dir, a.index);
 	rc = server_init(&srv, a.data_dir, a.config, a.listen, a.n_listen);
 	if (rc < 0) {
 		fprintf(stderr, _("dinhd: %s: %s\n"), _(err_str(rc)), err_detail());

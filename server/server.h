@@ -6,6 +6,8 @@
 #ifndef DINH_SERVER_H
 #define DINH_SERVER_H
 
+#include <glib.h>
+
 #include "server/conf.h"
 #include "server/files.h"
 #include "server/people.h"
@@ -31,6 +33,9 @@ struct server {
 	struct calendar *cal; /* working days */
 	struct store *store;  /* the writer thread */
 	struct repo *reader;  /* the loop thread's reading handle */
+	struct idx *index;    /* the loop thread's handle of the side index */
+	long long due_timer;  /* deadline events */
+	GHashTable *due_sent; /* "doc|person|due|kind" already announced */
 	/* private to server.c and session.c from here on */
 	struct server_priv *priv;
 };

@@ -43,6 +43,8 @@ int session_start(struct server *srv, struct conn *conn, const char *peer);
 
 /* 1 while the TLS handshake or the certificate check is not finished. */
 int session_handshaking(const struct session *s);
+/* 1 once hello is answered and until the session closes. */
+int session_ready(const struct session *s);
 
 /* Monotonic ms of the session's start and last activity. */
 int64_t session_started(const struct session *s);

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/proto.h"
 #include "common/roles.h"
+#include "server/docs.h"
 #include "server/handlers.h"
 #include "server/loop.h"
 #include "server/server_priv.h"
@@ -50,6 +51,11 @@ const char *session_peer(const struct session *s)
 int session_handshaking(const struct session *s)
 {
 	return s->state == ST_HANDSHAKE;
+}
+
+int session_ready(const struct session *s)
+{
+	return s->state == ST_READY;
 }
 
 int64_t session_started(const struct session *s)
@@ -272,6 +278,8 @@ static int session_hello(struct session *s, const struct proto_node *n)
 	}
 	s->state = ST_READY;
 	log_debug("peer %s: %s (%s) said hello", s->peer, s->who.id, roles);
+	if (s->srv->index)
+		docs_deadlines(s->srv); /* what came due while this person was away */
 	return E_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tests/testutil.h"
 
@@ -29,4 +30,19 @@ static int tu_rm_one(const char *path, const struct stat *st, int flag, struct F
 void tu_rm_tree(const char *dir)
 {
 	nftw(dir, tu_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+const char *tu_first_line(const char *cmd)
+{
+	static char line[4096];
+	FILE *p = popen(cmd, "r");
+
+	line[0] = '\0';
+	if (!p)
+		return line;
+	if (!fgets(line, sizeof(line), p))
+		line[0] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	pclose(p);
+	return line;
 }

@@ -1,6 +1,6 @@
 /*
- * testutil.h: what every Check suite of dinh needs: running a suite and
- * removing a scratch directory.
+ * testutil.h: what every Check suite of dinh needs: running a suite,
+ * removing a scratch directory, reading a shell command's answer.
  */
 #ifndef DINH_TESTUTIL_H
 #define DINH_TESTUTIL_H
@@ -12,5 +12,9 @@ int tu_run(Suite *s);
 
 /* rm -r of @dir; never follows symbolic links. */
 void tu_rm_tree(const char *dir);
+
+/* Runs the shell command @cmd; its first output line, without the newline,
+ * in a static buffer ("" if none). */
+const char *tu_first_line(const char *cmd);
 
 #endif

@@ -325,6 +325,7 @@ static int conv_state(const struct conv *cv, xmlNodePtr n, struct def_workflow *
 	wf->n_states++; /* owns the name now */
 	s->initial = attr_true(n, "initial");
 	s->final = attr_true(n, "final");
+	s->resolved = s->final || attr_true(n, "resolved");
 	if (s->initial && s->final)
 		return bad(cv, n, "state \"%s\" is both initial and final", s->id);
 	return E_OK;

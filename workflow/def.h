@@ -26,9 +26,12 @@ enum def_clock { DEF_CLOCK_NONE = 0, DEF_CLOCK_STOP = 1, DEF_CLOCK_RESUME = 2 };
 
 struct def_state {
 	char id[DEF_ID_MAX];
-	char *name;  /* Vietnamese, for people */
-	int initial; /* the state a new document starts in (exactly one) */
-	int final;   /* no transition leaves it */
+	char *name;   /* Vietnamese, for people */
+	int initial;  /* the state a new document starts in (exactly one) */
+	int final;    /* no transition leaves it */
+	int resolved; /* the matter is settled: its deadline no longer runs, and
+		       * on time / late is judged at the first step into such a
+		       * state (every final state is resolved) */
 };
 
 struct def_transition {

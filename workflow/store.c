@@ -20,6 +20,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "workflow/idx.h"
 #include "workflow/repo.h"
 #include "workflow/store.h"
 
@@ -39,6 +40,8 @@ struct store {
 	int efd;
 	int closing;
 	struct store_stats stats;
+	struct idx *idx;
+	int idx_stale; /* an index write failed: catch up from git */
 };
 
 int store_req_new(struct store_req **out)
@@ -74,6 +77,7 @@ void store_req_free(struct store_req *r)
 		free(r->strs);
 		r->strs = n;
 	}
+	doc_free(r->indexed);
 	free(r);
 }
 
@@ -336,6 +340,8 @@ static int apply_one(struct store *st, struct store_req *r)
 	snprintf(r->doc_id, sizeof(r->doc_id), "%s", d->id);
 	snprintf(r->state, sizeof(r->state), "%s", d->state);
 	snprintf(r->number, sizeof(r->number), "%s", d->number ? d->number : "");
+	r->indexed = d;
+	d = NULL;
 out:
 	if (rc < 0) {
 		snprintf(r->detail, sizeof(r->detail), "%s", err_detail());
@@ -370,6 +376,39 @@ static void deliver(struct store *st, struct store_req *head)
 		log_err("store: cannot signal results: %s", strerror(errno));
 }
 
+/* Puts a durable batch's documents into the index, or, after a failure,
+ * catches the index up from git. */
+static void index_batch(struct store *st, struct store_req *batch)
+{
+	const char *head = NULL;
+	int rc = E_OK;
+
+	if (!st->idx)
+		return;
+	if (!st->idx_stale) {
+		rc = idx_begin(st->idx);
+		for (struct store_req *r = batch; r && rc == E_OK; r = r->next)
+			if (r->rc == E_OK && r->indexed) {
+				rc = idx_put(st->idx, st->opts.defs, r->indexed);
+				head = r->commit;
+			}
+		if (rc == E_OK && head)
+			rc = idx_commit(st->idx, head);
+		else
+			idx_rollback(st->idx);
+	}
+	if (st->idx_stale || rc < 0) {
+		if (rc < 0)
+			log_err("store: index update failed: %s; catching up from git",
+				err_detail());
+		err_clear();
+		rc = idx_sync(st->idx, st->opts.defs, st->opts.repo_path, NULL);
+		st->idx_stale = rc < 0;
+		if (rc < 0)
+			log_err("store: index catch-up failed: %s", err_detail());
+	}
+}
+
 /* One group commit over the list @batch. */
 static void run_batch(struct store *st, struct store_req *batch)
 {
@@ -396,6 +435,11 @@ static void run_batch(struct store *st, struct store_req *batch)
 	} else if (committed) {
 		st->stats.changes += committed;
 		st->stats.batches++;
+		index_batch(st, batch);
+	}
+	for (struct store_req *r = batch; r; r = r->next) {
+		doc_free(r->indexed);
+		r->indexed = NULL;
 	}
 	deliver(st, batch);
 }
@@ -448,6 +492,28 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+/* Opens the index and brings it to the branch; an index that cannot be
+ * brought there is made again from git. */
+static int store_index_open(struct store *st)
+{
+	size_t n = 0;
+	int rc = idx_open(&st->idx, st->opts.index_path, 1);
+
+	if (rc == E_OK && (rc = idx_sync(st->idx, st->opts.defs, st->opts.repo_path, &n)) < 0) {
+		log_warn("store: index %s: %s: rebuilding it from git", st->opts.index_path,
+			 err_detail());
+		rc = idx_rebuild(st->idx, st->opts.defs, st->opts.repo_path, &n);
+	}
+	if (rc < 0) {
+		idx_close(st->idx);
+		st->idx = NULL;
+		return rc;
+	}
+	if (n)
+		log_info("store: index caught up with git: %zu documents", n);
+	return E_OK;
+}
+
 int store_open(struct store **out, const struct store_opts *opts)
 {
 	struct store *st = calloc(1, sizeof(*st));
@@ -470,6 +536,10 @@ int store_open(struct store **out, const struct store_opts *opts)
 	rc = repo_open(&st->repo, opts->repo_path, 1, opts->committer);
 	if (rc < 0)
 		goto fail;
+	if (opts->index_path && (rc = store_index_open(st)) < 0) {
+		repo_close(st->repo);
+		goto fail;
+	}
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_cond_init(&st->cv, NULL);
 	/* The writer takes no signals: they belong to the daemon's loop. */
@@ -504,6 +574,7 @@ void store_close(struct store *st)
 		store_req_free(r);
 	}
 	repo_close(st->repo);
+	idx_close(st->idx);
 	pthread_mutex_destroy(&st->mu);
 	pthread_cond_destroy(&st->cv);
 	close(st->efd);

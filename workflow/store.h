@@ -39,6 +39,7 @@ struct store_opts {
 	const struct def_set *defs;
 	const struct calendar *cal;
 	unsigned consolidate_packs; /* consolidate when this many packs (0: 64) */
+	const char *index_path;     /* the side index (idx.h), NULL for none */
 };
 
 struct store_req {
@@ -63,6 +64,7 @@ struct store_req {
 	/* Private. */
 	struct store_req *next;
 	struct store_str *strs;
+	struct doc *indexed; /* the document as committed, for the index */
 };
 
 int store_req_new(struct store_req **out);
@@ -70,7 +72,14 @@ int store_req_new(struct store_req **out);
 const char *store_req_str(struct store_req *r, const char *s);
 void store_req_free(struct store_req *r);
 
-/* Opens the repository (its writer), starts the writer thread. */
+/*
+ * Opens the repository (its writer) and the side index, brings the index up
+ * to the branch (idx_sync: what changed since its last commit, or all of it),
+ * starts the writer thread.  After each durable group commit the writer
+ * updates the index before the results are handed back, so a client that
+ * was answered finds its change in its inbox.  An index write that fails is
+ * logged and caught up from git at the next batch; it never fails a change.
+ */
 int store_open(struct store **out, const struct store_opts *opts);
 /* Finishes every submitted change, stops the thread, closes. */
 void store_close(struct store *st);

@@ -126,6 +126,29 @@ grep -q "Kính trình lãnh đạo" "$T/out" || fail "doc show lacks the comment
 git --git-dir="$D/repo.git" fsck --strict --no-dangling >/dev/null 2>&1 || fail "git fsck"
 grep -q "$DOC" "$D/views.log" || fail "views.log does not record the reading"
 
+# The index: the clerk's inbox, search without diacritics, the register
+# as CSV, statistics, and the check that index and git agree.
+run $EX_OK env DINH_PASSWORD="$PASS" $AN doc create incoming \
+	--field "Subject=Hồ sơ đất đai thôn Đông" --field "OrganName=Sở Tài nguyên"
+DOC2=$(grep -o '^[0-9]\{4\}-den-[0-9]*' "$T/out" | head -n 1)
+run $EX_OK env DINH_PASSWORD="$PASS" $AN doc inbox
+grep -q "^$DOC2 " "$T/out" || fail "the new document is not in the clerk's inbox"
+grep -q "^$DOC " "$T/out" && fail "a registered document waits for the chair, not the clerk"
+run $EX_OK env DINH_PASSWORD="$PASS" $AN doc search ho so dat dai
+grep -q "^$DOC2 " "$T/out" || fail "search without diacritics did not find it"
+grep -q "^$DOC " "$T/out" && fail "search found a document without those words"
+TODAY=$(date -u -d '+7 hours' +%F)
+run $EX_OK env DINH_PASSWORD="$PASS" $AN doc register den "$TODAY" "$TODAY" -o "$T/so-den.csv"
+grep -q "Số đến" "$T/so-den.csv" || fail "the register has no heading"
+grep -q ",01,UBND huyện,15," "$T/so-den.csv" || fail "the register lacks document 01"
+[ "$(wc -l <"$T/so-den.csv")" -eq 2 ] || fail "the register has other rows than 01"
+run $EX_OK env DINH_PASSWORD="$PASS" $AN doc stats 2026-01-01 2026-12-31
+grep -q "received: 0" "$T/out" || fail "stats: $(cat "$T/out")"
+run $EX_USAGE env DINH_PASSWORD="$PASS" $AN doc register den "$TODAY"
+run $EX_SERVER env DINH_PASSWORD="$PASS" $AN doc register so-khac "$TODAY" "$TODAY"
+run $EX_OK "$DINHD" --data-dir "$D" --check-index
+grep -q "agree: 2 documents" "$T/out" || fail "check-index: $(cat "$T/out")"
+
 # The registry lists him; revoke him; his whoami fails with exit 3.
 run $EX_OK "$DINH" --data-dir "$D" user list
 grep -q "$NAME" "$T/out" || fail "user list does not show $NAME"
@@ -148,5 +171,11 @@ wait "$pid"
 st=$?
 pid=
 [ "$st" -eq 0 ] || fail "dinhd exited $st after SIGTERM"
+
+# The index is rebuilt from git alone, and agrees with it.
+rm -f "$D/index.db" "$D/index.db-wal" "$D/index.db-shm"
+run $EX_OK "$DINHD" --data-dir "$D" --reindex
+grep -q "rebuilt from git: 2 documents" "$T/out" || fail "reindex: $(cat "$T/out")"
+run $EX_OK "$DINHD" --data-dir "$D" --check-index
 echo "PASS"
 exit 0

@@ -29,22 +29,6 @@ static void teardown(void)
 	tu_rm_tree(tmpdir);
 }
 
-/* Runs a shell command and returns its first output line (static). */
-static const char *run(const char *cmd)
-{
-	static char line[512];
-	FILE *p = popen(cmd, "r");
-
-	line[0] = '\0';
-	if (!p)
-		return line;
-	if (!fgets(line, sizeof(line), p))
-		line[0] = '\0';
-	line[strcspn(line, "\n")] = '\0';
-	pclose(p);
-	return line;
-}
-
 START_TEST(init_creates_once)
 {
 	char head1[41], head2[41];
@@ -68,13 +52,13 @@ START_TEST(plain_git_accepts_it)
 		return; /* git not installed: nothing more to compare with */
 	snprintf(cmd, sizeof(cmd), "git --git-dir='%s' fsck --strict >/dev/null 2>&1 && echo ok",
 		 repo_path);
-	ck_assert_str_eq(run(cmd), "ok");
+	ck_assert_str_eq(tu_first_line(cmd), "ok");
 	snprintf(cmd, sizeof(cmd), "git --git-dir='%s' log -1 --format=%%s main", repo_path);
-	ck_assert_str_eq(run(cmd), "Khởi tạo kho văn bản của xã");
+	ck_assert_str_eq(tu_first_line(cmd), "Khởi tạo kho văn bản của xã");
 	snprintf(cmd, sizeof(cmd),
 		 "git --git-dir='%s' log -1 --format='%%(trailers:key=Dinh-Action,valueonly)' main",
 		 repo_path);
-	ck_assert_str_eq(run(cmd), "init");
+	ck_assert_str_eq(tu_first_line(cmd), "init");
 }
 END_TEST
 

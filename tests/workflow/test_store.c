@@ -16,16 +16,11 @@
 #include "common/err.h"
 #include "common/roles.h"
 #include "tests/testutil.h"
+#include "tests/workflow/storeutil.h"
 #include "workflow/calendar.h"
 #include "workflow/def.h"
 #include "workflow/repo.h"
 #include "workflow/store.h"
-
-static char tmpdir[64];
-static char repo_path[128];
-static struct def_set *defs;
-static struct calendar *cal;
-static struct store *st;
 
 static const struct wf_actor clerk = {"van-thu", "Trần Thị Bình", "ab12", ROLE_CLERK};
 static const struct wf_actor chair = {"chu-tich", "Nguyễn Văn An", "cd34", ROLE_CHAIR};
@@ -34,113 +29,19 @@ static const struct wf_actor officer2 = {"can-bo-2", "Phạm Thị Dung", "0789"
 
 static void setup(void)
 {
-	struct store_opts o;
-
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/dinh-test-store-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	snprintf(repo_path, sizeof(repo_path), "%s/repo.git", tmpdir);
-	ck_assert_int_eq(repo_init(repo_path, "dinhd"), E_OK);
-	ck_assert_int_eq(def_load(&defs, NULL), E_OK);
-	ck_assert_int_eq(cal_new(&cal), E_OK);
-	memset(&o, 0, sizeof(o));
-	o.repo_path = repo_path;
-	o.committer = "dinhd";
-	o.issuer = "UBND";
-	o.agency = "H01";
-	o.defs = defs;
-	o.cal = cal;
-	o.consolidate_packs = 8;
-	ck_assert_int_eq(store_open(&st, &o), E_OK);
-}
-
-static void teardown(void)
-{
-	store_close(st);
-	cal_free(cal);
-	def_set_free(defs);
-	tu_rm_tree(tmpdir);
-}
-
-/* Runs a shell command in the repository; its first output line (static). */
-static const char *git(const char *args)
-{
-	static char line[4096];
-	char cmd[1024];
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "git --git-dir=%s %s 2>&1", repo_path, args);
-	line[0] = '\0';
-	p = popen(cmd, "r");
-	if (!p)
-		return line;
-	if (!fgets(line, sizeof(line), p))
-		line[0] = '\0';
-	line[strcspn(line, "\n")] = '\0';
-	pclose(p);
-	return line;
-}
-
-static int git_rc(const char *args)
-{
-	char cmd[1024];
-
-	snprintf(cmd, sizeof(cmd), "git --git-dir=%s %s >/dev/null 2>&1", repo_path, args);
-	return system(cmd);
-}
-
-/* Submits @r and waits for it to come back. */
-static struct store_req *roundtrip(struct store_req *r)
-{
-	struct pollfd p = {store_fd(st), POLLIN, 0};
-
-	ck_assert_int_eq(store_submit(st, r), E_OK);
-	for (;;) {
-		struct store_req *got;
-
-		ck_assert_int_ge(poll(&p, 1, 10000), 1);
-		got = store_reap(st);
-		if (got) {
-			ck_assert_ptr_eq(got, r);
-			ck_assert_ptr_null(got->next);
-			return got;
-		}
-	}
-}
-
-static unsigned rid_seq;
-
-static struct store_req *req(const struct wf_actor *who, enum wf_op op, const char *doc,
-			     const char *action)
-{
-	struct store_req *r;
-
-	ck_assert_int_eq(store_req_new(&r), E_OK);
-	snprintf(r->rid, sizeof(r->rid), "rid-%u", ++rid_seq);
-	r->who = *who;
-	r->ch.op = op;
-	if (doc)
-		snprintf(r->doc_id, sizeof(r->doc_id), "%s", doc);
-	r->ch.action = action;
-	return r;
-}
-
-static void field(struct store_req *r, const char *name, const char *value)
-{
-	r->ch.fields[r->ch.n_fields].name = (char *)store_req_str(r, name);
-	r->ch.fields[r->ch.n_fields].value = (char *)store_req_str(r, value);
-	r->ch.n_fields++;
+	su_setup_store(0);
 }
 
 /* Creates an incoming document as the clerk; returns its id (static). */
 static const char *create_incoming(void)
 {
 	static char id[DOC_ID_MAX];
-	struct store_req *r = req(&clerk, WF_CREATE, NULL, NULL);
+	struct store_req *r = su_req(&clerk, WF_CREATE, NULL, NULL);
 
 	r->ch.workflow = "incoming";
-	field(r, "Subject", "Về việc tổ chức hội nghị tổng kết năm 2026");
-	field(r, "OrganName", "UBND huyện Mẫu Sơn");
-	r = roundtrip(r);
+	su_field(r, "Subject", "Về việc tổ chức hội nghị tổng kết năm 2026");
+	su_field(r, "OrganName", "UBND huyện Mẫu Sơn");
+	r = su_roundtrip(r);
 	ck_assert_msg(r->rc == E_OK, "create: %s", r->detail);
 	snprintf(id, sizeof(id), "%s", r->doc_id);
 	store_req_free(r);
@@ -150,16 +51,16 @@ static const char *create_incoming(void)
 /* Takes @action; returns the result code, and the number in @num if given. */
 static int act(const struct wf_actor *who, const char *doc, const char *action, char *num)
 {
-	struct store_req *r = req(who, WF_ACT, doc, action);
+	struct store_req *r = su_req(who, WF_ACT, doc, action);
 	int rc;
 
-	field(r, "CodeNumber", "123");
-	field(r, "CodeNotation", "UBND-VP");
-	field(r, "IssuedDate", "2026-11-30");
-	field(r, "Description", "Đã báo cáo");
+	su_field(r, "CodeNumber", "123");
+	su_field(r, "CodeNotation", "UBND-VP");
+	su_field(r, "IssuedDate", "2026-11-30");
+	su_field(r, "Description", "Đã báo cáo");
 	r->ch.lead = "can-bo";
 	r->ch.due = "2026-12-15";
-	r = roundtrip(r);
+	r = su_roundtrip(r);
 	rc = r->rc;
 	if (num)
 		snprintf(num, 64, "%s", r->number);
@@ -184,7 +85,7 @@ START_TEST(route_incoming)
 	ck_assert_int_eq(act(&clerk, doc, "archive", NULL), E_OK);
 
 	/* A reader sees the final state; the trail has every step. */
-	ck_assert_int_eq(repo_open(&reader, repo_path, 0, "t"), E_OK);
+	ck_assert_int_eq(repo_open(&reader, su.repo_path, 0, "t"), E_OK);
 	ck_assert_int_eq(store_get(reader, doc, &d), E_OK);
 	ck_assert_str_eq(d->state, "archived");
 	ck_assert_str_eq(d->number, "01");
@@ -203,17 +104,17 @@ START_TEST(route_incoming)
 		char args[600];
 
 		snprintf(args, sizeof(args), "log --format=%%an -- %s | wc -l", path);
-		ck_assert_str_eq(git(args), "6");
-		ck_assert_str_eq(git("log -1 --format=%an"), "Trần Thị Bình");
-		ck_assert_str_eq(git("log -1 --format=%cn"), "dinhd");
-		ck_assert_str_eq(git("log -1 '--format=%(trailers:key=Dinh-To,valueonly)'"),
+		ck_assert_str_eq(su_git(args), "6");
+		ck_assert_str_eq(su_git("log -1 --format=%an"), "Trần Thị Bình");
+		ck_assert_str_eq(su_git("log -1 --format=%cn"), "dinhd");
+		ck_assert_str_eq(su_git("log -1 '--format=%(trailers:key=Dinh-To,valueonly)'"),
 				 "archived");
 		snprintf(args, sizeof(args),
 			 "log '--format=%%(trailers:key=Dinh-Number,valueonly)' -- %s | grep .",
 			 path);
-		ck_assert_str_eq(git(args), "01");
+		ck_assert_str_eq(su_git(args), "01");
 	}
-	ck_assert_int_eq(git_rc("fsck --strict --no-dangling"), 0);
+	ck_assert_int_eq(su_git_rc("fsck --strict --no-dangling"), 0);
 }
 END_TEST
 
@@ -223,7 +124,7 @@ START_TEST(refusals_change_nothing)
 	struct store_req *r;
 
 	snprintf(doc, sizeof(doc), "%s", create_incoming());
-	ck_assert_int_eq(repo_head(repo_path, head), E_OK);
+	ck_assert_int_eq(repo_head(su.repo_path, head), E_OK);
 	/* A transition the definition forbids from this state. */
 	ck_assert_int_eq(act(&officer, doc, "accept", NULL), E_INVAL);
 	/* An action that does not exist. */
@@ -234,20 +135,20 @@ START_TEST(refusals_change_nothing)
 	ck_assert_int_eq(act(&clerk, "2026-den-999999", "register", NULL), E_NOTFOUND);
 	ck_assert_int_eq(act(&clerk, "../../etc", "register", NULL), E_INVAL);
 	/* Creation without a required field. */
-	r = req(&clerk, WF_CREATE, NULL, NULL);
+	r = su_req(&clerk, WF_CREATE, NULL, NULL);
 	r->ch.workflow = "incoming";
-	r = roundtrip(r);
+	r = su_roundtrip(r);
 	ck_assert_int_eq(r->rc, E_INVAL);
 	store_req_free(r);
 	/* Creation by a role the workflow does not allow. */
-	r = req(&officer, WF_CREATE, NULL, NULL);
+	r = su_req(&officer, WF_CREATE, NULL, NULL);
 	r->ch.workflow = "incoming";
-	field(r, "Subject", "x");
-	field(r, "OrganName", "y");
-	r = roundtrip(r);
+	su_field(r, "Subject", "x");
+	su_field(r, "OrganName", "y");
+	r = su_roundtrip(r);
 	ck_assert_int_eq(r->rc, E_PERM);
 	store_req_free(r);
-	ck_assert_int_eq(repo_head(repo_path, after), E_OK);
+	ck_assert_int_eq(repo_head(su.repo_path, after), E_OK);
 	ck_assert_str_eq(head, after);
 
 	/* Only the lead handler may take a lead-only action. */
@@ -263,19 +164,19 @@ START_TEST(recalled_is_frozen)
 	struct store_req *r;
 
 	snprintf(doc, sizeof(doc), "%s", create_incoming());
-	r = req(&chair, WF_RECALL, doc, NULL);
+	r = su_req(&chair, WF_RECALL, doc, NULL);
 	r->ch.note = "Văn bản gửi nhầm";
-	r = roundtrip(r);
+	r = su_roundtrip(r);
 	ck_assert_msg(r->rc == E_OK, "recall: %s", r->detail);
 	store_req_free(r);
-	ck_assert_int_eq(repo_head(repo_path, head), E_OK);
+	ck_assert_int_eq(repo_head(su.repo_path, head), E_OK);
 	ck_assert_int_eq(act(&clerk, doc, "register", NULL), E_EXISTS);
-	r = req(&clerk, WF_COMMENT, doc, NULL);
+	r = su_req(&clerk, WF_COMMENT, doc, NULL);
 	r->ch.note = "xin ý kiến";
-	r = roundtrip(r);
+	r = su_roundtrip(r);
 	ck_assert_int_eq(r->rc, E_EXISTS);
 	store_req_free(r);
-	ck_assert_int_eq(repo_head(repo_path, after), E_OK);
+	ck_assert_int_eq(repo_head(su.repo_path, after), E_OK);
 	ck_assert_str_eq(head, after);
 	/* Frozen, never deleted: the document is still in the tree. */
 	{
@@ -283,7 +184,7 @@ START_TEST(recalled_is_frozen)
 
 		ck_assert_int_eq(doc_path(doc, path, sizeof(path)), E_OK);
 		snprintf(args, sizeof(args), "cat-file -e main:%s", path);
-		ck_assert_int_eq(git_rc(args), 0);
+		ck_assert_int_eq(su_git_rc(args), 0);
 	}
 }
 END_TEST
@@ -294,33 +195,33 @@ START_TEST(same_request_once)
 	struct store_req *r;
 
 	snprintf(doc, sizeof(doc), "%s", create_incoming());
-	r = req(&clerk, WF_ACT, doc, "register");
-	field(r, "CodeNumber", "12");
-	field(r, "IssuedDate", "2026-11-30");
+	r = su_req(&clerk, WF_ACT, doc, "register");
+	su_field(r, "CodeNumber", "12");
+	su_field(r, "IssuedDate", "2026-11-30");
 	snprintf(r->rid, sizeof(r->rid), "retry-42");
-	r = roundtrip(r);
+	r = su_roundtrip(r);
 	ck_assert_int_eq(r->rc, E_OK);
 	ck_assert_int_eq(r->duplicate, 0);
 	store_req_free(r);
-	ck_assert_int_eq(repo_head(repo_path, head), E_OK);
+	ck_assert_int_eq(repo_head(su.repo_path, head), E_OK);
 	/* The client lost the answer and sends the same request again. */
-	r = req(&clerk, WF_ACT, doc, "register");
-	field(r, "CodeNumber", "12");
-	field(r, "IssuedDate", "2026-11-30");
+	r = su_req(&clerk, WF_ACT, doc, "register");
+	su_field(r, "CodeNumber", "12");
+	su_field(r, "IssuedDate", "2026-11-30");
 	snprintf(r->rid, sizeof(r->rid), "retry-42");
-	r = roundtrip(r);
+	r = su_roundtrip(r);
 	ck_assert_int_eq(r->rc, E_OK);
 	ck_assert_int_eq(r->duplicate, 1);
 	ck_assert_str_eq(r->doc_id, doc);
 	ck_assert_str_eq(r->state, "registered");
 	ck_assert_str_eq(r->number, "01");
 	store_req_free(r);
-	ck_assert_int_eq(repo_head(repo_path, after), E_OK);
+	ck_assert_int_eq(repo_head(su.repo_path, after), E_OK);
 	ck_assert_str_eq(head, after);
 	/* A request id with a path trick is refused. */
-	r = req(&clerk, WF_ACT, doc, "register");
+	r = su_req(&clerk, WF_ACT, doc, "register");
 	snprintf(r->rid, sizeof(r->rid), "../x");
-	r = roundtrip(r);
+	r = su_roundtrip(r);
 	ck_assert_int_eq(r->rc, E_INVAL);
 	store_req_free(r);
 }
@@ -329,14 +230,14 @@ END_TEST
 /* Submits @n changes at once; the group commit takes them in batches. */
 static void submit_many(struct store_req **reqs, size_t n)
 {
-	struct pollfd p = {store_fd(st), POLLIN, 0};
+	struct pollfd p = {store_fd(su.st), POLLIN, 0};
 	size_t got = 0;
 
 	for (size_t i = 0; i < n; i++)
-		ck_assert_int_eq(store_submit(st, reqs[i]), E_OK);
+		ck_assert_int_eq(store_submit(su.st, reqs[i]), E_OK);
 	while (got < n) {
 		ck_assert_int_ge(poll(&p, 1, 20000), 1);
-		for (struct store_req *r = store_reap(st); r; r = r->next)
+		for (struct store_req *r = store_reap(su.st); r; r = r->next)
 			got++;
 	}
 }
@@ -350,10 +251,10 @@ START_TEST(numbers_without_gaps)
 	struct store_stats stats;
 
 	for (int i = 0; i < N; i++) {
-		reqs[i] = req(&clerk, WF_CREATE, NULL, NULL);
+		reqs[i] = su_req(&clerk, WF_CREATE, NULL, NULL);
 		reqs[i]->ch.workflow = "incoming";
-		field(reqs[i], "Subject", "Công văn");
-		field(reqs[i], "OrganName", "Sở Nội vụ");
+		su_field(reqs[i], "Subject", "Công văn");
+		su_field(reqs[i], "OrganName", "Sở Nội vụ");
 	}
 	submit_many(reqs, N);
 	for (int i = 0; i < N; i++) {
@@ -363,10 +264,10 @@ START_TEST(numbers_without_gaps)
 	}
 	/* Register them all at once, interleaved with refused requests. */
 	for (int i = 0; i < N; i++) {
-		reqs[i] = req(i % 10 == 9 ? &officer : &clerk, WF_ACT, ids[i], "register");
-		field(reqs[i], "CodeNumber", "1");
-		field(reqs[i], "CodeNotation", "SNV");
-		field(reqs[i], "IssuedDate", "2026-11-30");
+		reqs[i] = su_req(i % 10 == 9 ? &officer : &clerk, WF_ACT, ids[i], "register");
+		su_field(reqs[i], "CodeNumber", "1");
+		su_field(reqs[i], "CodeNotation", "SNV");
+		su_field(reqs[i], "IssuedDate", "2026-11-30");
 	}
 	submit_many(reqs, N);
 	memset(seen, 0, sizeof(seen));
@@ -386,25 +287,25 @@ START_TEST(numbers_without_gaps)
 	}
 	for (int n = 1; n <= N - N / 10; n++)
 		ck_assert_msg(seen[n], "number %d missing", n);
-	store_stats(st, &stats);
+	store_stats(su.st, &stats);
 	ck_assert_uint_eq(stats.changes, 2 * N - N / 10);
 	ck_assert_uint_lt(stats.batches, stats.changes); /* grouped */
-	ck_assert_int_eq(git_rc("fsck --strict --no-dangling"), 0);
+	ck_assert_int_eq(su_git_rc("fsck --strict --no-dangling"), 0);
 }
 END_TEST
 
 START_TEST(dossier_code_and_clock)
 {
-	struct store_req *r = req(&clerk, WF_CREATE, NULL, NULL);
+	struct store_req *r = su_req(&clerk, WF_CREATE, NULL, NULL);
 	char doc[DOC_ID_MAX];
 
 	r->ch.workflow = "dossier";
-	field(r, "ProcedureId", "khai-sinh");
-	field(r, "Applicant", "Hoàng Văn Em");
-	field(r, "Subject", "Đăng ký khai sinh cho con");
-	field(r, "Channel", "online");
+	su_field(r, "ProcedureId", "khai-sinh");
+	su_field(r, "Applicant", "Hoàng Văn Em");
+	su_field(r, "Subject", "Đăng ký khai sinh cho con");
+	su_field(r, "Channel", "online");
 	r->now = 1796176800; /* 2026-12-02 10:00 +07:00 */
-	r = roundtrip(r);
+	r = su_roundtrip(r);
 	ck_assert_msg(r->rc == E_OK, "%s", r->detail);
 	ck_assert_str_eq(r->code, "H01-261202-0001");
 	ck_assert_uint_eq(strlen(r->secret), 32);
@@ -415,7 +316,7 @@ START_TEST(dossier_code_and_clock)
 
 		ck_assert_int_eq(doc_path(doc, path, sizeof(path)), E_OK);
 		snprintf(args, sizeof(args), "grep -c %s main -- %s", r->secret, path);
-		ck_assert_str_eq(git(args), "");
+		ck_assert_str_eq(su_git(args), "");
 	}
 	store_req_free(r);
 }
@@ -426,7 +327,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("store");
 	TCase *tc = tcase_create("store");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, su_teardown_store);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, route_incoming);
 	tcase_add_test(tc, refusals_change_nothing);
