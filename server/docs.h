@@ -33,8 +33,9 @@ int docs_query_start(struct server *srv);
 void docs_query_stop(struct server *srv);
 /* Pushes a doc.deadline event to each connected handler of an open
  * document whose deadline is within DOCS_SOON_DAYS working days or passed,
- * once per document, person, deadline and kind (near, passed). */
-void docs_deadlines(struct server *srv);
+ * once per document, person, deadline and kind (near, passed).  @who (may
+ * be NULL: every handler) limits it to one person's documents. */
+void docs_deadlines(struct server *srv, const char *who);
 int op_doc_inbox(struct session *s, uint32_t id, const struct proto_node *req);
 int op_doc_search(struct session *s, uint32_t id, const struct proto_node *req);
 int op_doc_lookup(struct session *s, uint32_t id, const struct proto_node *req);

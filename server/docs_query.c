@@ -294,13 +294,13 @@ static int due_one(void *arg, const struct idx_row *r, const char *who)
 	return E_OK;
 }
 
-void docs_deadlines(struct server *srv)
+void docs_deadlines(struct server *srv, const char *who)
 {
 	char today[11], soon[11];
 	struct due_ctx c = {srv, today, 0};
 
 	docs_days(srv, today, soon);
-	if (idx_due(srv->index, soon, due_one, &c) < 0)
+	if (idx_due(srv->index, soon, who, due_one, &c) < 0)
 		log_err("deadline events: %s", err_detail());
 	else if (c.sent)
 		log_info("deadline events: %zu sent", c.sent);
@@ -310,7 +310,7 @@ static void due_tick(struct loop *l, long long tid, void *arg)
 {
 	struct server *srv = arg;
 
-	docs_deadlines(srv);
+	docs_deadlines(srv, NULL);
 	srv->due_timer = loop_add_timer(l, DOCS_DUE_PERIOD_MS, due_tick, srv);
 }
 

@@ -278,8 +278,8 @@ static int session_hello(struct session *s, const struct proto_node *n)
 	}
 	s->state = ST_READY;
 	log_debug("peer %s: %s (%s) said hello", s->peer, s->who.id, roles);
-	if (s->srv->index)
-		docs_deadlines(s->srv); /* what came due while this person was away */
+	if (s->srv->index && s->who.id)
+		docs_deadlines(s->srv, s->who.id); /* what came due while they were away */
 	return E_OK;
 }
 

@@ -27,6 +27,14 @@
 #include "workflow/repo.h"
 #include "workflow/repo_walk.h"
 
+/* Bumped whenever the tables change: an index of another version is
+ * dropped and made again from git. */
+#define IDX_SCHEMA_VERSION "1"
+
+static const char idx_drop_all[] = "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS doc;"
+				   " DROP TABLE IF EXISTS handler; DROP TABLE IF EXISTS inbox;"
+				   " DROP TABLE IF EXISTS ft;";
+
 static const char idx_schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS doc("
@@ -43,8 +51,9 @@ static const char idx_schema[] =
 	"CREATE INDEX IF NOT EXISTS doc_open ON doc(open, act_roles);"
 	"CREATE INDEX IF NOT EXISTS doc_lead ON doc(lead) WHERE open;"
 	"CREATE INDEX IF NOT EXISTS doc_reg ON doc(reg, numbered) WHERE numbered != '';"
-	"CREATE INDEX IF NOT EXISTS doc_created ON doc(kind, created);"
-	"CREATE INDEX IF NOT EXISTS doc_resolved ON doc(kind, resolved) WHERE resolved != '';"
+	"CREATE INDEX IF NOT EXISTS doc_created ON doc(kind, created, online);"
+	"CREATE INDEX IF NOT EXISTS doc_resolved ON doc(kind, resolved, on_time)"
+	" WHERE resolved != '';"
 	"CREATE TABLE IF NOT EXISTS handler(n INTEGER NOT NULL, who TEXT NOT NULL,"
 	" lead INTEGER NOT NULL, PRIMARY KEY(n, who)) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS handler_who ON handler(who);"
@@ -72,6 +81,29 @@ static int idx_exec(struct idx *ix, const char *sql)
 	return E_OK;
 }
 
+/* Creates the tables, first dropping those of another schema version. */
+static int idx_schema_check(struct idx *ix)
+{
+	sqlite3_stmt *st = NULL;
+	int same = 0, rc;
+
+	if (sqlite3_prepare_v2(ix->db, "SELECT v FROM meta WHERE k = 'schema'", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		same = sqlite3_step(st) == SQLITE_ROW &&
+		       strcmp((const char *)sqlite3_column_text(st, 0), IDX_SCHEMA_VERSION) == 0;
+		sqlite3_finalize(st);
+		if (!same) {
+			log_warn("index: another schema version: it is made again from git");
+			if ((rc = idx_exec(ix, idx_drop_all)) < 0)
+				return rc;
+		}
+	}
+	if ((rc = idx_exec(ix, idx_schema)) < 0)
+		return rc;
+	return idx_exec(
+		ix, "INSERT OR REPLACE INTO meta(k, v) VALUES('schema', '" IDX_SCHEMA_VERSION "')");
+}
+
 int idx_open(struct idx **out, const char *path, int writer)
 {
 	struct idx *ix = calloc(1, sizeof(*ix));
@@ -89,7 +121,7 @@ int idx_open(struct idx **out, const char *path, int writer)
 	sqlite3_busy_timeout(ix->db, 2000);
 	if (writer &&
 	    ((rc = idx_exec(ix, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")) < 0 ||
-	     (rc = idx_exec(ix, idx_schema)) < 0))
+	     (rc = idx_schema_check(ix)) < 0))
 		goto fail;
 	*out = ix;
 	return E_OK;

@@ -111,7 +111,8 @@ int idx_inbox(struct idx *ix, const char *person, unsigned roles, enum idx_box b
 
 /* Full-text search (subject, fields, comments, number, code, names), with
  * diacritics folded on both sides; every word of @query must match, the
- * last one as a prefix ("khai s" finds "khai sinh").  Best matches first. */
+ * last one as a prefix ("khai s" finds "khai sinh").  Newest documents
+ * first (FTS5 then stops at @limit instead of ranking every match). */
 int idx_search(struct idx *ix, const char *query, size_t limit, idx_row_fn fn, void *arg);
 
 /*
@@ -142,9 +143,9 @@ int idx_stats(struct idx *ix, const char *from, const char *to, struct idx_stats
 /*
  * Open documents whose deadline is at most @until, with their handlers:
  * @fn gets the row and one handler per call (lead and cooperating), for
- * deadline events.
+ * deadline events.  @who (may be NULL: everyone) keeps one handler's.
  */
 typedef int (*idx_due_fn)(void *arg, const struct idx_row *row, const char *handler);
-int idx_due(struct idx *ix, const char *until, idx_due_fn fn, void *arg);
+int idx_due(struct idx *ix, const char *until, const char *who, idx_due_fn fn, void *arg);
 
 #endif

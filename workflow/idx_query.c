@@ -224,7 +224,7 @@ static int fts_query(const char *q, struct buf *out)
 int idx_search(struct idx *ix, const char *query, size_t limit, idx_row_fn fn, void *arg)
 {
 	static const char sql[] = "SELECT " IDX_ROW_COLUMNS " FROM ft JOIN doc d ON d.n = ft.rowid"
-				  " WHERE ft MATCH ? ORDER BY rank LIMIT ?";
+				  " WHERE ft MATCH ? ORDER BY ft.rowid DESC LIMIT ?";
 	sqlite3_stmt *st = NULL;
 	struct buf q;
 	int rc;
@@ -324,23 +324,28 @@ int idx_stats(struct idx *ix, const char *from, const char *to, struct idx_stats
 	return rc;
 }
 
-int idx_due(struct idx *ix, const char *until, idx_due_fn fn, void *arg)
+int idx_due(struct idx *ix, const char *until, const char *who, idx_due_fn fn, void *arg)
 {
-	static const char sql[] = "SELECT " IDX_ROW_COLUMNS ", h.who FROM doc d"
-				  " JOIN handler h ON h.n = d.n WHERE d.running AND d.due <= ?"
+	static const char all[] = "SELECT " IDX_ROW_COLUMNS ", h.who FROM doc d"
+				  " JOIN handler h ON h.n = d.n WHERE d.running AND d.due <= ?1"
 				  " ORDER BY d.due, d.id";
+	static const char one[] = "SELECT " IDX_ROW_COLUMNS ", h.who FROM handler h"
+				  " JOIN doc d ON d.n = h.n WHERE h.who = ?2 AND d.running"
+				  " AND d.due <= ?1 ORDER BY d.due, d.id";
 	sqlite3_stmt *st = NULL;
 	struct idx_row r;
-	char who[128];
+	char name[128];
 	int rc, s = SQLITE_DONE;
 
-	if ((rc = prepare(ix, sql, &st)) < 0)
+	if ((rc = prepare(ix, who ? one : all, &st)) < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, until, -1, SQLITE_STATIC);
+	if (who)
+		sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
 	while (rc == E_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		idx_row_read(st, &r);
-		col(st, IDX_ROW_NCOL, who, sizeof(who));
-		rc = fn(arg, &r, who);
+		col(st, IDX_ROW_NCOL, name, sizeof(name));
+		rc = fn(arg, &r, name);
 	}
 	if (rc == E_OK && s != SQLITE_DONE)
 		rc = idx_err(ix, "deadlines");

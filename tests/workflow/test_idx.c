@@ -377,8 +377,12 @@ START_TEST(catch_up_rebuild_and_check)
 	ck_assert_str_eq(ihead, head);
 	ck_assert_int_eq(idx_check(ix, su.defs, su.repo_path, &n, &bad), E_OK);
 	ck_assert_uint_eq(n, 2);
-	ck_assert_int_eq(idx_due(ix, "2026-12-03", count_due, &due), E_OK);
+	ck_assert_int_eq(idx_due(ix, "2026-12-03", NULL, count_due, &due), E_OK);
 	ck_assert_uint_eq(due, 1);
+	ck_assert_int_eq(idx_due(ix, "2026-12-03", "can-bo", count_due, &due), E_OK);
+	ck_assert_uint_eq(due, 2);
+	ck_assert_int_eq(idx_due(ix, "2026-12-02", NULL, count_due, &due), E_OK);
+	ck_assert_uint_eq(due, 2); /* not due by then */
 	idx_close(ix);
 
 	/* A row changed behind git's back is found; a rebuild repairs it. */
