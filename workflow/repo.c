@@ -9,15 +9,20 @@
 #include <dirent.h>
 #include <git2.h>
 #include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "common/err.h"
+#include "common/fsutil.h"
 #include "common/log.h"
+#include "workflow/pack.h"
 #include "workflow/repo.h"
+#include "workflow/repo_priv.h"
 
 static pthread_once_t repo_once = PTHREAD_ONCE_INIT;
 
@@ -28,10 +33,14 @@ static void repo_global_init(void)
 	git_libgit2_init();
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
+	/* Directories of a hundred entries are 3 to 8 KiB, over libgit2's
+	 * default 4 KiB limit: without this, every staged change parsed the
+	 * trees on its paths again from the packs. */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
 }
 
 /* Translates the last libgit2 error into E_IO with its message. */
-static int repo_err(const char *what)
+int repo_err(const char *what)
 {
 	const git_error *e = git_error_last();
 
@@ -127,60 +136,55 @@ out:
 
 static int repo_keep_existing(struct repo *r);
 
-struct repo {
-	git_repository *git;
-	git_odb_backend *mempack; /* writer only: staged objects */
-	git_oid base;             /* writer: the branch when staging began */
-	git_oid tip;              /* writer: the staged tip */
-	size_t staged;
-	git_oid *objs; /* writer: the objects the staged commits added */
-	size_t n_objs, cap_objs;
-	size_t flushes;    /* packs written since the last consolidation */
-	git_oid packed_at; /* everything reachable from here is in a kept pack */
-	char **keep;       /* packs kept by the last consolidation (names) */
-	size_t n_keep;
-	char *path;
-	char *committer;
-};
+/* Opens the libgit2 handle; a writer's gets the mempack, the highest
+ * priority backend, so staged objects land there and reads find them. */
+static int repo_attach(struct repo *r, int writer)
+{
+	git_odb *odb = NULL;
+	int rc = E_OK;
+
+	if (git_repository_open_bare(&r->git, r->path) < 0)
+		return repo_err("cannot open repository");
+	if (writer && (git_repository_odb(&odb, r->git) < 0 || git_mempack_new(&r->mempack) < 0 ||
+		       git_odb_add_backend(odb, r->mempack, 999) < 0))
+		rc = repo_err("staging area");
+	git_odb_free(odb);
+	return rc;
+}
 
 int repo_open(struct repo **out, const char *path, int writer, const char *committer_name)
 {
 	struct repo *r = calloc(1, sizeof(*r));
-	git_odb *odb = NULL;
 	int rc = E_OK;
 
 	*out = NULL;
 	pthread_once(&repo_once, repo_global_init);
 	if (!r)
 		return err_set(E_NOMEM, "repo_open");
+	buf_init(&r->data, PACK_BYTES_MAX / 2);
 	r->path = strdup(path);
 	r->committer = strdup(committer_name ? committer_name : "dinhd");
 	if (!r->path || !r->committer) {
 		rc = err_set(E_NOMEM, "repo_open");
 		goto out;
 	}
-	if (git_repository_open_bare(&r->git, path) < 0) {
-		rc = repo_err("cannot open repository");
+	if ((rc = repo_attach(r, writer)) < 0)
+		goto out;
+	r->packdir = fs_join(git_repository_path(r->git), "objects/pack");
+	if (!r->packdir) {
+		rc = err_set(E_NOMEM, "repo_open");
 		goto out;
 	}
 	if (writer) {
-		/* Staged objects go to memory first: the mempack has the highest
-		 * priority, so writes land there and reads find them. */
-		if (git_repository_odb(&odb, r->git) < 0 || git_mempack_new(&r->mempack) < 0 ||
-		    git_odb_add_backend(odb, r->mempack, 999) < 0) {
-			rc = repo_err("staging area");
-			goto out;
-		}
 		if (git_reference_name_to_id(&r->base, r->git, REPO_BRANCH) < 0) {
 			rc = err_set(E_NOTFOUND, "%s has no %s", path, REPO_BRANCH);
 			goto out;
 		}
 		r->tip = r->base;
-		r->packed_at = r->base;
+		pack_clean(r->packdir);
 		rc = repo_keep_existing(r);
 	}
 out:
-	git_odb_free(odb);
 	if (rc < 0) {
 		repo_close(r);
 		return rc;
@@ -197,10 +201,12 @@ void repo_close(struct repo *r)
 		git_mempack_reset(r->mempack);
 	/* The mempack backend is owned (and freed) by the odb. */
 	git_repository_free(r->git);
-	for (size_t i = 0; i < r->n_keep; i++)
-		free(r->keep[i]);
 	free(r->keep);
+	free(r->fresh);
 	free(r->objs);
+	pack_free(r->pending);
+	buf_free(&r->data);
+	free(r->packdir);
 	free(r->path);
 	free(r->committer);
 	free(r);
@@ -253,191 +259,91 @@ out:
 	return rc;
 }
 
-#define REPO_STAGE_FILES_MAX 8
-
-static int repo_track(struct repo *r, const git_oid *oid)
+/* Drops the staged objects (the mempack and the batch's list). */
+static void repo_unstage(struct repo *r)
 {
-	if (r->n_objs == r->cap_objs) {
-		size_t cap = r->cap_objs ? 2 * r->cap_objs : 256;
-		git_oid *o = realloc(r->objs, cap * sizeof(*o));
-
-		if (!o)
-			return err_set(E_NOMEM, "staged object list");
-		r->objs = o;
-		r->cap_objs = cap;
-	}
-	r->objs[r->n_objs++] = *oid;
-	return E_OK;
-}
-
-/* Records the trees a commit rewrote: every directory on the paths of
- * @files in @tree (the root is recorded by the caller). */
-static int repo_track_paths(struct repo *r, git_tree *tree, const struct repo_file *files, size_t n)
-{
-	char dir[REPO_PATH_MAX];
-	int rc = E_OK;
-
-	for (size_t i = 0; i < n && rc == E_OK; i++) {
-		const char *slash = files[i].path;
-
-		while (rc == E_OK && (slash = strchr(slash, '/'))) {
-			git_tree_entry *e = NULL;
-
-			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - files[i].path),
-				 files[i].path);
-			if (git_tree_entry_bypath(&e, tree, dir) < 0)
-				rc = repo_err("staged tree");
-			else
-				rc = repo_track(r, git_tree_entry_id(e));
-			git_tree_entry_free(e);
-			slash++;
-		}
-	}
-	return rc;
-}
-
-int repo_stage(struct repo *r, const struct repo_file *files, size_t n,
-	       const struct repo_author *who, const char *msg, char commit_hex[41])
-{
-	git_tree_update upd[REPO_STAGE_FILES_MAX];
-	git_oid blobs[REPO_STAGE_FILES_MAX], tree_id, commit_id;
-	git_commit *parent = NULL;
-	git_tree *base = NULL, *tree = NULL;
-	git_signature *author = NULL, *committer = NULL;
-	char email[256];
-	int rc = E_OK;
-
-	commit_hex[0] = '\0';
-	if (!r->mempack)
-		return err_set(E_INTERNAL, "repo_stage on a reader");
-	if (n == 0 || n > REPO_STAGE_FILES_MAX)
-		return err_set(E_INTERNAL, "repo_stage of %zu files", n);
-	if (git_commit_lookup(&parent, r->git, &r->tip) < 0 || git_commit_tree(&base, parent) < 0) {
-		rc = repo_err("staged tip");
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (strlen(files[i].path) >= REPO_PATH_MAX) {
-			rc = err_set(E_INTERNAL, "path too long");
-			goto out;
-		}
-		if (git_blob_create_from_buffer(&blobs[i], r->git, files[i].data, files[i].len) <
-		    0) {
-			rc = repo_err("blob");
-			goto out;
-		}
-		upd[i].action = GIT_TREE_UPDATE_UPSERT;
-		upd[i].id = blobs[i];
-		upd[i].filemode = GIT_FILEMODE_BLOB;
-		upd[i].path = files[i].path;
-	}
-	if (git_tree_create_updated(&tree_id, r->git, base, n, upd) < 0 ||
-	    git_tree_lookup(&tree, r->git, &tree_id) < 0) {
-		rc = repo_err("tree");
-		goto out;
-	}
-	snprintf(email, sizeof(email), "%s@%s", who->id, who->fingerprint ? who->fingerprint : "-");
-	if (git_signature_new(&author, who->name, email, (git_time_t)who->time, 7 * 60) < 0 ||
-	    git_signature_new(&committer, r->committer, "dinhd@localhost", (git_time_t)who->time,
-			      7 * 60) < 0) {
-		rc = repo_err("signature");
-		goto out;
-	}
-	if (git_commit_create(&commit_id, r->git, NULL, author, committer, "UTF-8", msg, tree, 1,
-			      (const git_commit **)&parent) < 0) {
-		rc = repo_err("commit");
-		goto out;
-	}
-	/* Only what this commit added goes into the batch's pack. */
-	for (size_t i = 0; i < n && rc == E_OK; i++)
-		rc = repo_track(r, &blobs[i]);
-	if (rc == E_OK && (rc = repo_track(r, &tree_id)) == E_OK &&
-	    (rc = repo_track_paths(r, tree, files, n)) == E_OK)
-		rc = repo_track(r, &commit_id);
-	if (rc < 0)
-		goto out;
-	r->tip = commit_id;
-	r->staged++;
-	git_oid_tostr(commit_hex, 41, &commit_id);
-out:
-	git_signature_free(author);
-	git_signature_free(committer);
-	git_tree_free(tree);
-	git_tree_free(base);
-	git_commit_free(parent);
-	return rc;
-}
-
-size_t repo_staged(const struct repo *r)
-{
-	return r->staged;
-}
-
-void repo_discard(struct repo *r)
-{
-	if (!r->mempack)
-		return;
 	git_mempack_reset(r->mempack);
 	r->tip = r->base;
 	r->staged = 0;
 	r->n_objs = 0;
+	buf_reset(&r->data);
 }
 
-/* Writes the staged objects as one pack; the indexer fsyncs pack, index
- * and the pack directory (GIT_OPT_ENABLE_FSYNC_GITDIR). */
-static int repo_write_pack(struct repo *r)
+void repo_discard(struct repo *r)
 {
-	git_buf pack = GIT_BUF_INIT;
-	git_odb *odb = NULL;
-	git_odb_writepack *wp = NULL;
-	git_indexer_progress stats;
+	if (r->mempack)
+		repo_unstage(r);
+}
+
+static enum pack_type repo_pack_type(git_object_t t)
+{
+	return t == GIT_OBJECT_COMMIT ? PACK_COMMIT : t == GIT_OBJECT_TREE ? PACK_TREE : PACK_BLOB;
+}
+
+/* Adds the staged objects to @p, with their path hints. */
+static int repo_pack_staged(struct repo *r, struct pack *p)
+{
 	int rc = E_OK;
 
-	git_packbuilder *pb = NULL;
+	for (size_t i = 0; i < r->n_objs && rc == E_OK; i++) {
+		const struct repo_obj *o = &r->objs[i];
+		const uint8_t *data = r->data.data + o->off;
 
-	memset(&stats, 0, sizeof(stats));
-	/* Not git_mempack_dump(): it packs each commit's whole tree, which is
-	 * the whole repository.  The batch's pack holds only its new objects. */
-	if (git_packbuilder_new(&pb, r->git) < 0) {
-		rc = repo_err("pack builder");
-		goto out;
+		rc = pack_add(p, o->id.id, repo_pack_type(o->type), data, o->len,
+			      (const char *)data + o->len);
 	}
-	for (size_t i = 0; i < r->n_objs; i++)
-		if (git_packbuilder_insert(pb, &r->objs[i], NULL) < 0) {
-			rc = repo_err("pack of staged objects");
-			goto out;
-		}
-	if (git_packbuilder_write_buf(&pack, pb) < 0) {
-		rc = repo_err("pack of staged objects");
-		goto out;
-	}
-	if (git_repository_odb(&odb, r->git) < 0 || git_odb_write_pack(&wp, odb, NULL, NULL) < 0) {
-		rc = repo_err("pack writer");
-		goto out;
-	}
-	if (wp->append(wp, pack.ptr, pack.size, &stats) < 0 || wp->commit(wp, &stats) < 0) {
-		rc = repo_err("pack write");
-		goto out;
-	}
-out:
-	git_packbuilder_free(pb);
-	if (wp)
-		wp->free(wp);
-	git_odb_free(odb);
-	git_buf_dispose(&pack);
 	return rc;
 }
+
+/* Writes the staged objects as one durable pack named @name (pack.c). */
+static int repo_write_pack(struct repo *r, char name[PACK_NAME_LEN])
+{
+	char(*fresh)[PACK_NAME_LEN];
+	struct pack *p = NULL;
+	int rc;
+
+	fresh = realloc(r->fresh, (r->n_fresh + 1) * sizeof(*fresh));
+	if (!fresh)
+		return err_set(E_NOMEM, "pack list");
+	r->fresh = fresh;
+	if ((rc = pack_new(&p)) == E_OK && (rc = repo_pack_staged(r, p)) == E_OK &&
+	    (rc = pack_commit(p, r->packdir, name)) == E_OK)
+		memcpy(r->fresh[r->n_fresh++], name, PACK_NAME_LEN);
+	pack_free(p);
+	return rc;
+}
+
+/*
+ * The batch, now durable, also goes into the pack consolidation will
+ * write, where each version of a path is a delta against the one before
+ * it (across batches, which the small packs cannot do).  If that fails,
+ * nothing is lost: the fresh packs are then kept as they are.
+ */
+static void repo_pending_add(struct repo *r)
+{
+	if (r->pending_broken)
+		return;
+	if ((!r->pending && pack_new(&r->pending) < 0) || repo_pack_staged(r, r->pending) < 0) {
+		log_err("repo: consolidation will keep the small packs: %s", err_detail());
+		r->pending_broken = 1;
+	}
+}
+
+#define REPO_PENDING_MAX ((size_t)64 << 20) /* bytes before consolidating anyway */
+
+static int repo_seal(struct repo *r);
 
 int repo_flush(struct repo *r)
 {
 	git_reference *ref = NULL;
+	char name[PACK_NAME_LEN];
 	int rc;
 
 	if (!r->mempack)
 		return err_set(E_INTERNAL, "repo_flush on a reader");
 	if (r->staged == 0)
 		return E_OK;
-	rc = repo_write_pack(r);
+	rc = repo_write_pack(r, name);
 	if (rc < 0)
 		goto fail;
 	if (git_reference_create_matching(&ref, r->git, REPO_BRANCH, &r->tip, 1, &r->base,
@@ -446,49 +352,42 @@ int repo_flush(struct repo *r)
 
 		rc = err_set(e && e->klass == GIT_ERROR_REFERENCE ? E_BUSY : E_IO, "moving %s: %s",
 			     REPO_BRANCH, e && e->message ? e->message : "libgit2 error");
+		/* Nothing refers to the pack: it goes, and its objects with it. */
+		pack_remove(r->packdir, name);
+		r->n_fresh--;
 		goto fail;
 	}
 	git_reference_free(ref);
-	git_mempack_reset(r->mempack);
 	r->base = r->tip;
-	r->staged = 0;
-	r->n_objs = 0;
-	r->flushes++;
+	repo_pending_add(r);
+	repo_unstage(r);
+	/* A writer never idle still gets its packs consolidated. */
+	if (r->pending && pack_size(r->pending) >= REPO_PENDING_MAX && repo_seal(r) < 0)
+		log_err("repo: consolidation failed: %s", err_detail());
 	return E_OK;
 fail:
-	repo_discard(r);
+	repo_unstage(r);
 	return rc;
 }
 
-#define REPO_KEEP_MAX 32 /* kept packs before a full consolidation */
-
-static int repo_keep_add(struct repo *r, const char *name)
+static int repo_keep_add(struct repo *r, const char *name, size_t count)
 {
-	char **k = realloc(r->keep, (r->n_keep + 1) * sizeof(*k));
+	struct repo_kept *k = realloc(r->keep, (r->n_keep + 1) * sizeof(*k));
 
 	if (!k)
 		return err_set(E_NOMEM, "pack list");
 	r->keep = k;
-	if (!(k[r->n_keep] = strdup(name)))
-		return err_set(E_NOMEM, "pack list");
-	r->n_keep++;
+	snprintf(k[r->n_keep].name, PACK_NAME_LEN, "%s", name);
+	k[r->n_keep++].count = count;
 	return E_OK;
 }
 
-static int repo_is_kept(const struct repo *r, const char *file)
+/* Every pack already there when the writer opens is kept as it is. */
+static int repo_keep_existing(struct repo *r)
 {
-	for (size_t i = 0; i < r->n_keep; i++)
-		if (strncmp(file, r->keep[i], strlen(r->keep[i])) == 0)
-			return 1;
-	return 0;
-}
-
-/* Calls @fn for every "pack-<hash>." prefix of the pack directory. */
-static int repo_each_pack(struct repo *r, int (*fn)(struct repo *, const char *, const char *),
-			  const char *dir)
-{
-	DIR *d = opendir(dir);
+	DIR *d = opendir(r->packdir);
 	struct dirent *e;
+	size_t count;
 	int rc = E_OK;
 
 	if (!d)
@@ -496,95 +395,132 @@ static int repo_each_pack(struct repo *r, int (*fn)(struct repo *, const char *,
 	while (rc == E_OK && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 
-		if (len > 10 && strncmp(e->d_name, "pack-", 5) == 0)
-			rc = fn(r, dir, e->d_name);
+		if (len != PACK_NAME_LEN - 1 + 4 || strncmp(e->d_name, "pack-", 5) != 0 ||
+		    strcmp(e->d_name + len - 4, ".idx") != 0)
+			continue;
+		e->d_name[len - 4] = '\0';
+		if (pack_idx_count(r->packdir, e->d_name, &count) == E_OK)
+			rc = repo_keep_add(r, e->d_name, count);
 	}
 	closedir(d);
 	return rc;
 }
 
-static int keep_one(struct repo *r, const char *dir, const char *file)
-{
-	size_t len = strlen(file);
-	char name[256];
-
-	if (len < 6 || strcmp(file + len - 5, ".pack") != 0 || len - 4 >= sizeof(name))
-		return E_OK;
-	memcpy(name, file, len - 4); /* "pack-<hash>." */
-	name[len - 4] = '\0';
-	return repo_keep_add(r, name);
-}
-
-static int repo_keep_existing(struct repo *r)
-{
-	char dir[1024];
-
-	snprintf(dir, sizeof(dir), "%s/objects/pack", git_repository_path(r->git));
-	return repo_each_pack(r, keep_one, dir);
-}
-
-static int drop_unkept(struct repo *r, const char *dir, const char *file)
-{
-	char path[1400];
-
-	if (repo_is_kept(r, file))
-		return E_OK;
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	unlink(path);
-	return E_OK;
-}
-
 int repo_pack_count(struct repo *r, size_t *out)
 {
-	*out = r->n_keep + r->flushes;
+	*out = r->n_keep + r->n_fresh;
 	return E_OK;
 }
 
 /*
- * Consolidation: the objects written since the last one (reachable from
- * the branch, not from packed_at) become one pack, and the small packs of
- * the group commits go.  After REPO_KEEP_MAX such packs, one full repack.
+ * The fresh packs become one: the pending pack is written (durably)
+ * before they are removed.  If it is incomplete, they are kept instead,
+ * for repo_merge_kept() to copy.
+ */
+static int repo_seal(struct repo *r)
+{
+	char name[PACK_NAME_LEN];
+	size_t count;
+	int rc = E_OK;
+
+	if (r->pending_broken || !r->pending) {
+		for (size_t i = 0; i < r->n_fresh && rc == E_OK; i++)
+			if ((rc = pack_idx_count(r->packdir, r->fresh[i], &count)) == E_OK)
+				rc = repo_keep_add(r, r->fresh[i], count);
+	} else if ((rc = pack_commit(r->pending, r->packdir, name)) == E_OK &&
+		   (rc = repo_keep_add(r, name, pack_count(r->pending))) == E_OK) {
+		for (size_t i = 0; i < r->n_fresh; i++)
+			if (strcmp(r->fresh[i], name) != 0)
+				pack_remove(r->packdir, r->fresh[i]);
+		r->dropped += r->n_fresh;
+	}
+	if (rc < 0)
+		return rc;
+	r->n_fresh = 0;
+	pack_free(r->pending);
+	r->pending = NULL;
+	r->pending_broken = 0;
+	return E_OK;
+}
+
+static int kept_cmp(const void *a, const void *b)
+{
+	size_t x = ((const struct repo_kept *)a)->count, y = ((const struct repo_kept *)b)->count;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Keeps the consolidated packs a geometric series: sorted by size, each
+ * at least twice all the smaller ones together; the smallest that break
+ * it are merged (pack_merge copies their bytes, deltas and all).  So
+ * there are O(log n) packs and each object is copied O(log n) times.
+ */
+static int repo_merge_kept(struct repo *r)
+{
+	struct pack *p = NULL;
+	char name[PACK_NAME_LEN];
+	size_t split = 0, sum = 0;
+	int rc;
+
+	qsort(r->keep, r->n_keep, sizeof(*r->keep), kept_cmp);
+	for (size_t j = 0; j < r->n_keep; j++) {
+		if (j > 0 && r->keep[j].count < 2 * sum)
+			split = j + 1;
+		sum += r->keep[j].count;
+	}
+	if (split < 2)
+		return E_OK;
+	if ((rc = pack_new(&p)) < 0)
+		goto out;
+	for (size_t j = 0; j < split && rc == E_OK; j++)
+		rc = pack_merge(p, r->packdir, r->keep[j].name);
+	if (rc < 0 || (rc = pack_commit(p, r->packdir, name)) < 0)
+		goto out;
+	/* Durable: the merged packs may go. */
+	for (size_t j = 0; j < split; j++)
+		if (strcmp(r->keep[j].name, name) != 0)
+			pack_remove(r->packdir, r->keep[j].name);
+	r->dropped += split;
+	snprintf(r->keep[0].name, PACK_NAME_LEN, "%s", name);
+	r->keep[0].count = pack_count(p);
+	memmove(r->keep + 1, r->keep + split, (r->n_keep - split) * sizeof(*r->keep));
+	r->n_keep -= split - 1;
+out:
+	pack_free(p);
+	return rc;
+}
+
+#define REPO_DROPPED_MAX 256 /* removed packs libgit2 may still hold open */
+
+/*
+ * Consolidation: the packs of the group commits since the last one become
+ * one pack (repo_seal), then the consolidated packs are merged as the
+ * series needs (repo_merge_kept).  Nothing is unpacked or searched for
+ * deltas: its cost follows the changes, not the size of the repository.
+ * Now and then the libgit2 handle is opened again, so that it lets go of
+ * the files removed (it keeps them open, and it keeps its cache).
  */
 int repo_consolidate(struct repo *r)
 {
-	git_packbuilder *pb = NULL;
-	git_revwalk *walk = NULL;
-	char dir[1024], keep[80];
-	int full, rc = E_OK;
+	int rc;
 
 	if (!r->mempack || r->staged)
 		return err_set(E_INTERNAL, "repo_consolidate with staged commits");
-	if (r->flushes == 0)
+	if (r->n_fresh == 0)
 		return E_OK;
-	full = r->n_keep >= REPO_KEEP_MAX;
-	snprintf(dir, sizeof(dir), "%s/objects/pack", git_repository_path(r->git));
-	if (git_packbuilder_new(&pb, r->git) < 0 || git_revwalk_new(&walk, r->git) < 0 ||
-	    git_revwalk_push(walk, &r->base) < 0 ||
-	    (!full && !git_oid_equal(&r->packed_at, &r->base) &&
-	     git_revwalk_hide(walk, &r->packed_at) < 0) ||
-	    git_packbuilder_insert_walk(pb, walk) < 0) {
-		rc = repo_err("consolidation walk");
-		goto out;
+	if ((rc = repo_seal(r)) < 0)
+		return rc;
+	rc = repo_merge_kept(r);
+	if (r->dropped >= REPO_DROPPED_MAX) {
+		git_repository_free(r->git); /* frees the mempack too */
+		r->git = NULL;
+		r->mempack = NULL;
+		r->dropped = 0;
+		if (repo_attach(r, 1) < 0) {
+			log_err("repo: cannot reopen %s: %s", r->path, err_detail());
+			return E_IO;
+		}
 	}
-	if (git_packbuilder_write(pb, dir, 0444, NULL, NULL) < 0) {
-		rc = repo_err("consolidated pack");
-		goto out;
-	}
-	snprintf(keep, sizeof(keep), "pack-%s.", git_packbuilder_name(pb));
-	if (full) {
-		for (size_t i = 0; i < r->n_keep; i++)
-			free(r->keep[i]);
-		r->n_keep = 0;
-	}
-	if ((rc = repo_keep_add(r, keep)) < 0)
-		goto out;
-	/* The new pack is durable (the packbuilder fsyncs it): what it holds
-	 * may go from the small packs, and loose objects with them. */
-	rc = repo_each_pack(r, drop_unkept, dir);
-	r->packed_at = r->base;
-	r->flushes = 0;
-out:
-	git_revwalk_free(walk);
-	git_packbuilder_free(pb);
 	return rc;
 }
