@@ -40,7 +40,7 @@ static void help_add(const struct kind *k)
 			 "Enrols a person: generates a key on this machine, has the server's CA\n"
 			 "certify it, and writes the identity to FILE.p12 (default: ID.p12 in the\n"
 			 "current directory).  Roles: admin, chair, vice-chair, clerk, officer,\n"
-			 "secretary, delegate.  The PKCS#12 password is read from\n"
+			 "secretary, delegate, desk.  The PKCS#12 password is read from\n"
 			 "--new-password-file, else DINH_NEW_PASSWORD, else one is generated and\n"
 			 "printed once.\n"));
 	else

@@ -11,7 +11,7 @@
 
 /* In bit order, which is also the order of roles_format(). */
 static const char *const role_names[] = {
-	"admin", "chair", "vice-chair", "clerk", "officer", "secretary", "delegate", "hall",
+	"admin", "chair", "vice-chair", "clerk", "officer", "secretary", "delegate", "hall", "desk",
 };
 
 #define ROLE_COUNT (sizeof(role_names) / sizeof(role_names[0]))

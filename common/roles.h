@@ -18,13 +18,14 @@ enum role {
 	ROLE_SECRETARY = 1u << 5,
 	ROLE_DELEGATE = 1u << 6,
 	ROLE_HALL = 1u << 7,
+	ROLE_DESK = 1u << 8, /* bộ phận một cửa: receives dossiers, returns results */
 };
-#define ROLE_ALL 0xffu
+#define ROLE_ALL 0x1ffu
 /* Any signed-in person or hall. */
 #define ROLE_ANY ROLE_ALL
 
 /* Parses "clerk,officer" (spaces allowed, case-sensitive names:
- * admin, chair, vice-chair, clerk, officer, secretary, delegate, hall).
+ * admin, chair, vice-chair, clerk, officer, secretary, delegate, hall, desk).
  * E_INVAL for an unknown or empty name; *out unchanged then. */
 int roles_parse(const char *s, unsigned *out);
 

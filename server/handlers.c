@@ -30,11 +30,13 @@
 #define HANDLERS_CERT_DAYS 730                  /* validity of issued client certificates */
 #define HANDLERS_GET_CHUNK PROTO_CHUNK_DATA_MAX /* bytes per download chunk */
 
-/* Registers and statistics: the leaders and the clerk who keeps the books. */
-#define ROLES_REGISTERS (ROLE_ADMIN | ROLE_CHAIR | ROLE_VICE_CHAIR | ROLE_CLERK)
+/* Registers and statistics: the leaders, the clerk who keeps the books and
+ * the one-stop desk (the dossier book). */
+#define ROLES_REGISTERS (ROLE_ADMIN | ROLE_CHAIR | ROLE_VICE_CHAIR | ROLE_CLERK | ROLE_DESK)
 
-#define ROLES_UPLOAD \
-	(ROLE_ADMIN | ROLE_CHAIR | ROLE_VICE_CHAIR | ROLE_CLERK | ROLE_OFFICER | ROLE_SECRETARY)
+#define ROLES_UPLOAD                                                                              \
+	(ROLE_ADMIN | ROLE_CHAIR | ROLE_VICE_CHAIR | ROLE_CLERK | ROLE_OFFICER | ROLE_SECRETARY | \
+	 ROLE_DESK)
 
 /* Who is acting, for logs: "id@addr:port". */
 static const char *who(struct session *s, char *out, size_t size)

@@ -13,10 +13,11 @@
 
 START_TEST(test_names)
 {
-	static const char *const names[] = {"admin",   "chair",     "vice-chair", "clerk",
-					    "officer", "secretary", "delegate",   "hall"};
+	static const char *const names[] = {"admin",    "chair",   "vice-chair",
+					    "clerk",    "officer", "secretary",
+					    "delegate", "hall",    "desk"};
 
-	for (unsigned i = 0; i < 8; i++) {
+	for (unsigned i = 0; i < 9; i++) {
 		unsigned r = 0;
 
 		ck_assert_str_eq(role_name(1u << i), names[i]);
@@ -24,7 +25,7 @@ START_TEST(test_names)
 		ck_assert_uint_eq(r, 1u << i);
 	}
 	ck_assert_ptr_null(role_name(0));
-	ck_assert_ptr_null(role_name(1u << 8));
+	ck_assert_ptr_null(role_name(1u << 9));
 	ck_assert_ptr_null(role_name(ROLE_ADMIN | ROLE_CLERK));
 }
 END_TEST
@@ -64,7 +65,7 @@ START_TEST(test_format)
 	ck_assert_int_eq(roles_format(0, out, sizeof(out)), E_OK);
 	ck_assert_str_eq(out, "");
 	ck_assert_int_eq(roles_format(ROLE_ALL, out, sizeof(out)), E_OK);
-	ck_assert_str_eq(out, "admin,chair,vice-chair,clerk,officer,secretary,delegate,hall");
+	ck_assert_str_eq(out, "admin,chair,vice-chair,clerk,officer,secretary,delegate,hall,desk");
 	ck_assert_int_eq(roles_parse(out, &r), E_OK);
 	ck_assert_uint_eq(r, ROLE_ALL);
 

@@ -166,8 +166,10 @@ START_TEST(lookups)
 	t = def_transition(dos, "awaiting_supplement", "supplement");
 	ck_assert_int_eq(t->clock, DEF_CLOCK_RESUME);
 	ck_assert_int_eq(t->due_procedure, 1);
-	ck_assert_uint_eq(def_transition(dos, "submitted", "receive")->roles,
-			  ROLE_CLERK | ROLE_OFFICER);
+	ck_assert_uint_eq(def_transition(dos, "submitted", "receive")->roles, ROLE_DESK);
+	ck_assert_int_eq(dos->states[def_state_index(dos, "returned")].resolved, 1);
+	ck_assert_int_eq(in->states[def_state_index(in, "done")].resolved, 1);
+	ck_assert_int_eq(in->states[def_state_index(in, "in_process")].resolved, 0);
 	ck_assert_ptr_null(def_workflow(d, "nope"));
 	ck_assert_ptr_null(def_procedure(d, "nope"));
 	def_set_free(d);

@@ -23,6 +23,7 @@
 
 static const struct wf_actor clerk = {"van-thu", "Trần Thị Bình", "ab12", ROLE_CLERK};
 static const struct wf_actor chair = {"chu-tich", "Nguyễn Văn An", "cd34", ROLE_CHAIR};
+static const struct wf_actor desk = {"mot-cua", "Hoàng Thị Dung", "9abc", ROLE_DESK};
 static const struct wf_actor officer = {"can-bo", "Lê Văn Cường", "ef56", ROLE_OFFICER};
 
 /* 2026-12-01 10:00 +07:00, a Tuesday. */
@@ -217,7 +218,7 @@ END_TEST
 static void dossier(const char *proc, int online, long long t0, long long ret, char *code)
 {
 	char id[DOC_ID_MAX];
-	struct store_req *r = su_req(&clerk, WF_CREATE, NULL, NULL);
+	struct store_req *r = su_req(&desk, WF_CREATE, NULL, NULL);
 
 	r->ch.workflow = "dossier";
 	r->now = t0;
@@ -230,16 +231,16 @@ static void dossier(const char *proc, int online, long long t0, long long ret, c
 	snprintf(id, sizeof(id), "%s", r->doc_id);
 	snprintf(code, 64, "%s", r->code);
 	store_req_free(r);
-	act(&clerk, id, "receive", NULL, t0 + 60);
+	act(&desk, id, "receive", NULL, t0 + 60);
 	if (!ret)
 		return;
-	act(&clerk, id, "start", NULL, t0 + 120);
+	act(&desk, id, "start", NULL, t0 + 120);
 	r = su_req(&chair, WF_ACT, id, "finish");
 	r->now = ret - 60;
 	r->ch.signed_pdf = store_req_str(r, "00000000000000000000000000000000"
 					    "00000000000000000000000000000000");
 	ok(r, NULL);
-	act(&clerk, id, "return", NULL, ret);
+	act(&desk, id, "return", NULL, ret);
 }
 
 START_TEST(dossier_code_and_stats)

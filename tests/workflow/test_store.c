@@ -24,6 +24,7 @@
 
 static const struct wf_actor clerk = {"van-thu", "Trần Thị Bình", "ab12", ROLE_CLERK};
 static const struct wf_actor chair = {"chu-tich", "Nguyễn Văn An", "cd34", ROLE_CHAIR};
+static const struct wf_actor desk = {"mot-cua", "Hoàng Thị Dung", "9abc", ROLE_DESK};
 static const struct wf_actor officer = {"can-bo", "Lê Văn Cường", "ef56", ROLE_OFFICER};
 static const struct wf_actor officer2 = {"can-bo-2", "Phạm Thị Dung", "0789", ROLE_OFFICER};
 
@@ -296,7 +297,7 @@ END_TEST
 
 START_TEST(dossier_code_and_clock)
 {
-	struct store_req *r = su_req(&clerk, WF_CREATE, NULL, NULL);
+	struct store_req *r = su_req(&desk, WF_CREATE, NULL, NULL);
 	char doc[DOC_ID_MAX];
 
 	r->ch.workflow = "dossier";
