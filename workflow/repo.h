@@ -3,9 +3,10 @@
  * document and every state change (libgit2 is included only in repo.c).
  *
  * A writer handle stages commits in memory and makes a whole batch durable
- * at once (group commit): the batch's objects become one pack file, written
- * and fsynced, and only then is REPO_BRANCH moved from the batch's starting
- * commit to its last one with a compare-and-swap.  A crash before the move
+ * at once (group commit): the batch's objects become one pack file and its
+ * index, written and fsynced with their directory (pack.h), and only then
+ * is REPO_BRANCH moved from the batch's starting commit to its last one
+ * with a compare-and-swap.  A crash before the move
  * leaves an unreferenced pack and the branch where it was; after it, every
  * commit of the batch is there.  Reader handles see the branch as it was
  * last moved and never wait for the writer.  A handle is used by one thread.
@@ -86,9 +87,14 @@ int repo_flush(struct repo *r);
 void repo_discard(struct repo *r);
 
 /*
- * Writer only: the number of pack files, and consolidation of all of them
- * into one pack of every object reachable from REPO_BRANCH (the others are
- * removed afterwards; readers find objects in the new pack).
+ * Writer only: the number of pack files, and their consolidation: the
+ * packs flushed since the last consolidation become one (with deltas
+ * between versions of a path), and the consolidated packs are merged so
+ * that their sizes stay a geometric series (O(log n) packs).  Each new
+ * pack is durable before the ones it replaces are removed; readers find
+ * objects in the new pack.  Its cost follows the changes since the last
+ * call and the merged packs' bytes, never the whole tree.  A flush
+ * consolidates by itself when 64 MiB have gathered without a call.
  */
 int repo_pack_count(struct repo *r, size_t *out);
 int repo_consolidate(struct repo *r);
