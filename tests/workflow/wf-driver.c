@@ -8,9 +8,12 @@
  *   wf-driver REPO check FILE   reads the acks of FILE and checks that each
  *                               acknowledged document has at least its steps
  *   wf-driver REPO fill N       creates N documents (in batches)
- *   wf-driver REPO bench C N    N comment changes from C closed-loop clients
- *                               on the documents made by fill; prints rate
- *                               and latency percentiles
+ *   wf-driver REPO bench C N DOCS
+ *                               N comment changes from C closed-loop clients
+ *                               on the DOCS documents made by fill; prints
+ *                               rate and latency percentiles
+ *   wf-driver REPO open DOCS    the writer's startup: store_open() and the
+ *                               first durable change after it (cold caches)
  */
 #include "config.h"
 
@@ -163,6 +166,31 @@ static int bench(unsigned clients, unsigned long n, unsigned long ndocs)
 	return 0;
 }
 
+/* The time store_open() took (@t_open) and one change after it. */
+static int first_change(double t_open, unsigned long ndocs)
+{
+	double t0 = now_s(), t;
+	struct store_req *r = make(WF_COMMENT, "");
+	char year[5];
+	time_t now = time(NULL) + 7 * 3600;
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(year, sizeof(year), "%Y", &tm);
+	snprintf(r->doc_id, sizeof(r->doc_id), "%s-den-%06lu", year, ndocs / 2 + 1);
+	store_submit(st, r);
+	r = wait_some();
+	t = now_s() - t0;
+	if (r->rc < 0) {
+		fprintf(stderr, "open: %s\n", r->detail);
+		return 1;
+	}
+	store_req_free(r);
+	printf("store open in %.1f ms, first durable change after it in %.1f ms\n", t_open * 1e3,
+	       t * 1e3);
+	return 0;
+}
+
 /* Creates documents and acts on them forever (or @n changes), printing acks. */
 static int stream(unsigned long n)
 {
@@ -252,11 +280,12 @@ int main(int argc, char **argv)
 	struct def_set *defs;
 	struct calendar *cal;
 	struct store_opts o;
+	double t_open;
 	int rc;
 
 	if (argc < 3) {
-		fprintf(stderr,
-			"usage: wf-driver REPO stream N|check FILE|fill N|bench C N DOCS\n");
+		fprintf(stderr, "usage: wf-driver REPO stream N|check FILE|fill N|bench C N "
+				"DOCS|open DOCS\n");
 		return 2;
 	}
 	if (strcmp(argv[2], "check") == 0 && argc == 4)
@@ -270,10 +299,12 @@ int main(int argc, char **argv)
 	o.committer = "dinhd";
 	o.defs = defs;
 	o.cal = cal;
+	t_open = now_s();
 	if (store_open(&st, &o) < 0) {
 		fprintf(stderr, "wf-driver: %s\n", err_detail());
 		return 2;
 	}
+	t_open = now_s() - t_open;
 	if (strcmp(argv[2], "stream") == 0 && argc == 4)
 		rc = stream(strtoul(argv[3], NULL, 10));
 	else if (strcmp(argv[2], "fill") == 0 && argc == 4)
@@ -281,6 +312,8 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[2], "bench") == 0 && argc == 6)
 		rc = bench((unsigned)strtoul(argv[3], NULL, 10), strtoul(argv[4], NULL, 10),
 			   strtoul(argv[5], NULL, 10));
+	else if (strcmp(argv[2], "open") == 0 && argc == 4)
+		rc = first_change(t_open, strtoul(argv[3], NULL, 10));
 	else
 		rc = 2;
 	store_close(st);
