@@ -1,0 +1,200 @@
+/*
+ * test_docs.c: document requests against a real dinhd over TLS: a handler
+ * who says hello is told of a deadline that is near, once; the inbox and
+ * the index reads answer at once after a change is acknowledged; the
+ * registers are refused to roles that do not keep them; bad reads get
+ * clear errors and change nothing.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/err.h"
+#include "common/proto.h"
+#include "tests/integration/fixture.h"
+#include "tests/testutil.h"
+
+/* Today in Vietnam, "YYYY-MM-DD". */
+static void today(char out[11])
+{
+	time_t t = time(NULL) + 7 * 3600;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static struct proto_node *req_fields(const char *const *kv)
+{
+	struct proto_node *r = proto_node_new("req");
+
+	for (; kv && kv[0]; kv += 2) {
+		if (kv[0][0] == '@') {
+			struct proto_node *f = proto_node_add(r, "field");
+
+			proto_node_set(f, "name", kv[0] + 1);
+			proto_node_set_text(f, kv[1]);
+		} else {
+			proto_node_set(r, kv[0], kv[1]);
+		}
+	}
+	return r;
+}
+
+/* A change through @c; its answer's attribute @key (static copy) or "". */
+static const char *change(struct hx_conn *c, const char *op, const char *const *kv, const char *key)
+{
+	static char val[128];
+	struct proto_node *resp = NULL;
+	int rc = hx_request(c, op, req_fields(kv), &resp, NULL);
+
+	ck_assert_msg(rc == E_OK, "%s: %s", op, err_name(rc));
+	snprintf(val, sizeof(val), "%s", key && proto_attr(resp, key) ? proto_attr(resp, key) : "");
+	proto_node_free(resp);
+	return val;
+}
+
+static struct hx_conn *as(struct hx_ident *id)
+{
+	struct hx_tls_opts o = fx_admin_opts;
+	struct hx_conn *c = NULL;
+
+	o.ident = id;
+	ck_assert_int_eq(hx_connect_hello(&c, fx_d->port, &o), E_OK);
+	return c;
+}
+
+/* The next event on @c within @ms, or NULL. */
+static struct proto_node *next_event(struct hx_conn *c, int ms)
+{
+	struct proto_node *n = NULL;
+
+	while (hx_recv_node(c, ms, &n) == E_OK) {
+		if (strcmp(n->name, "event") == 0)
+			return n;
+		proto_node_free(n);
+		n = NULL;
+	}
+	return NULL;
+}
+
+START_TEST(test_deadline_event_and_inbox)
+{
+	struct hx_ident clerk = {NULL, NULL}, chair = {NULL, NULL}, officer = {NULL, NULL};
+	struct hx_conn *a, *k, *ch, *o;
+	struct proto_node *ev, *resp = NULL;
+	char day[11], doc[64], *oid, *p1, *p2;
+
+	fx_start(NULL);
+	today(day);
+	a = as(&fx_admin);
+	p1 = fx_add_user(a, "Trần Thị Bình", "clerk", &clerk);
+	p2 = fx_add_user(a, "Nguyễn Văn An", "chair", &chair);
+	oid = fx_add_user(a, "Lê Văn Cường", "officer", &officer);
+	k = as(&clerk);
+	{
+		const char *kv[] = {"workflow",   "incoming",   "rid",
+				    "t-1",        "@Subject",   "Về việc sửa chữa đường liên thôn",
+				    "@OrganName", "UBND huyện", NULL};
+
+		snprintf(doc, sizeof(doc), "%s", change(k, "doc.create", kv, "doc"));
+	}
+	{
+		const char *kv[] = {"doc",         doc, "action",      "register", "rid", "t-2",
+				    "@CodeNumber", "7", "@IssuedDate", day,        NULL};
+
+		ck_assert_str_eq(change(k, "doc.act", kv, "number"), "01");
+	}
+	ch = as(&chair);
+	{
+		const char *kv[] = {"doc",  doc, "action", "assign", "rid", "t-3",
+				    "lead", oid, "due",    day,      NULL};
+
+		ck_assert_str_eq(change(ch, "doc.act", kv, "state"), "assigned");
+	}
+	/* The officer's hello brings the near deadline, with the document. */
+	o = as(&officer);
+	ev = next_event(o, 3000);
+	ck_assert_msg(ev != NULL, "no deadline event after hello");
+	ck_assert_str_eq(proto_attr(ev, "name"), "doc.deadline");
+	ck_assert_str_eq(proto_attr(ev, "kind"), "near");
+	ck_assert_ptr_nonnull(ev->child);
+	ck_assert_str_eq(proto_attr(ev->child, "doc"), doc);
+	ck_assert_str_eq(proto_attr(ev->child, "due"), day);
+	proto_node_free(ev);
+	/* The answered change is already in the officer's inbox (lead-only accept). */
+	ck_assert_int_eq(hx_call(o, &resp, "doc.inbox", "box", "soon", NULL), E_OK);
+	ck_assert_str_eq(proto_attr(resp, "rows"), "1");
+	ck_assert_str_eq(proto_attr(resp->child, "doc"), doc);
+	ck_assert_str_eq(proto_attr(resp->child, "subject"), "Về việc sửa chữa đường liên thôn");
+	proto_node_free(resp);
+	/* Once per document, person, deadline and kind: a second session of
+	 * the same person hears nothing new. */
+	hx_close(o);
+	o = as(&officer);
+	ev = next_event(o, 500);
+	ck_assert_msg(ev == NULL, "the deadline was announced twice");
+	/* Search without diacritics; lookups and registers by role. */
+	ck_assert_int_eq(hx_call(o, &resp, "doc.search", "q", "sua chua duong", NULL), E_OK);
+	ck_assert_str_eq(proto_attr(resp, "rows"), "1");
+	proto_node_free(resp);
+	ck_assert_int_eq(
+		hx_call(o, NULL, "doc.register", "book", "den", "from", day, "to", day, NULL),
+		E_PERM);
+	ck_assert_int_eq(
+		hx_call(k, &resp, "doc.register", "book", "den", "from", day, "to", day, NULL),
+		E_OK);
+	ck_assert_str_eq(proto_attr(resp, "rows"), "1");
+	ck_assert_uint_eq(strlen(proto_attr(resp, "sha256")), 64);
+	proto_node_free(resp);
+	/* Bad reads: clear errors, the session goes on. */
+	ck_assert_int_eq(hx_call(k, NULL, "doc.search", "q", " ,;", NULL), E_INVAL);
+	ck_assert_int_eq(hx_call(k, NULL, "doc.search", NULL), E_INVAL);
+	ck_assert_int_eq(hx_call(k, NULL, "doc.inbox", "box", "theirs", NULL), E_INVAL);
+	ck_assert_int_eq(hx_call(k, NULL, "doc.register", "book", "den", "from", "2026-02-30", "to",
+				 day, NULL),
+			 E_INVAL);
+	ck_assert_int_eq(hx_call(k, NULL, "doc.lookup", "code", "H01-000000-0000", NULL),
+			 E_NOTFOUND);
+	ck_assert_int_eq(hx_call(k, NULL, "doc.stats", "from", day, NULL), E_INVAL);
+	ck_assert_int_eq(hx_call(k, NULL, "ping", NULL), E_OK);
+	hx_close(o);
+	hx_close(ch);
+	hx_close(k);
+	hx_close(a);
+	fx_stop_ok();
+	hx_ident_clear(&clerk);
+	hx_ident_clear(&chair);
+	hx_ident_clear(&officer);
+	free(oid);
+	free(p1);
+	free(p2);
+}
+END_TEST
+
+static Suite *docs_suite(void)
+{
+	Suite *s = suite_create("docs");
+	TCase *tc = tcase_create("docs");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, NULL, fx_teardown);
+	tcase_add_test(tc, test_deadline_event_and_inbox);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	int rc;
+
+	if (hx_run_begin() < 0)
+		return 99;
+	rc = tu_run(docs_suite());
+	hx_run_end();
+	return rc;
+}
