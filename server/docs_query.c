@@ -236,13 +236,15 @@ int op_doc_stats(struct session *s, uint32_t id, const struct proto_node *req)
 	struct rows_ctx c = {NULL, 0};
 	struct idx_stats st;
 	const char *from, *to;
+	char today[11], soon[11];
 	int rc;
 
 	if ((rc = need_day(req, "from", &from)) < 0 || (rc = need_day(req, "to", &to)) < 0)
 		return rc;
+	docs_days(srv, today, soon);
 	if (!(c.body = proto_node_new("resp")))
 		return err_set(E_NOMEM, "reply");
-	rc = idx_stats(srv->index, from, to, &st, add_row, &c);
+	rc = idx_stats(srv->index, from, to, today, &st, add_row, &c);
 	if (rc == E_OK && (proto_node_set_u64(c.body, "received", st.received) < 0 ||
 			   proto_node_set_u64(c.body, "online", st.online) < 0 ||
 			   proto_node_set_u64(c.body, "resolved", st.resolved) < 0 ||

@@ -132,13 +132,13 @@ struct idx_stats {
 	size_t resolved;        /* dossiers resolved in the period */
 	size_t on_time;         /* of those, on time */
 	size_t late;            /* of those, late */
-	size_t overdue_pending; /* open dossiers whose deadline passed by @to */
+	size_t overdue_pending; /* dossiers open now whose deadline is before @today */
 };
 
 /* Dossier statistics of @from..@to; @late_fn (may be NULL) gets every
  * dossier resolved late in the period. */
-int idx_stats(struct idx *ix, const char *from, const char *to, struct idx_stats *out,
-	      idx_row_fn late_fn, void *arg);
+int idx_stats(struct idx *ix, const char *from, const char *to, const char *today,
+	      struct idx_stats *out, idx_row_fn late_fn, void *arg);
 
 /*
  * Open documents whose deadline is at most @until, with their handlers:

@@ -283,8 +283,8 @@ static int counts(struct idx *ix, const char *sql, const char *a, const char *b,
 	return rc;
 }
 
-int idx_stats(struct idx *ix, const char *from, const char *to, struct idx_stats *out,
-	      idx_row_fn late_fn, void *arg)
+int idx_stats(struct idx *ix, const char *from, const char *to, const char *today,
+	      struct idx_stats *out, idx_row_fn late_fn, void *arg)
 {
 	size_t v[3] = {0, 0, 0};
 	sqlite3_stmt *st = NULL;
@@ -306,8 +306,8 @@ int idx_stats(struct idx *ix, const char *from, const char *to, struct idx_stats
 	out->resolved = v[0];
 	out->on_time = v[1];
 	out->late = v[2];
-	if ((rc = counts(ix, "SELECT count(*) FROM doc WHERE kind = 1 AND running AND due < ?", to,
-			 NULL, v, 1)) < 0)
+	if ((rc = counts(ix, "SELECT count(*) FROM doc WHERE kind = 1 AND running AND due < ?",
+			 today, NULL, v, 1)) < 0)
 		return rc;
 	out->overdue_pending = v[0];
 	if (!late_fn)

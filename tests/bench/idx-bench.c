@@ -211,7 +211,7 @@ static void timed(const char *name, struct idx *ix, int kind, unsigned long n)
 			idx_register(ix, "den", "2026-03-01", "2026-03-31", 0, count, NULL);
 			break;
 		case 7:
-			idx_stats(ix, "2026-01-01", "2026-12-31", &st, count, NULL);
+			idx_stats(ix, "2026-01-01", "2026-12-31", "2026-06-01", &st, count, NULL);
 			break;
 		case 8:
 			idx_due(ix, "2026-06-03", NULL, count_due, NULL);

@@ -267,7 +267,8 @@ START_TEST(dossier_code_and_stats)
 	ck_assert_int_eq(row.on_time, -1);
 	ck_assert_int_eq(idx_by_code(ix, "H01-261201-9999", &row, NULL), E_NOTFOUND);
 
-	ck_assert_int_eq(idx_stats(ix, "2026-12-01", "2027-12-31", &s, collect, &late), E_OK);
+	ck_assert_int_eq(
+		idx_stats(ix, "2026-12-01", "2027-12-31", "2026-12-01", &s, collect, &late), E_OK);
 	ck_assert_uint_eq(s.received, 3);
 	ck_assert_uint_eq(s.online, 2);
 	ck_assert_uint_eq(s.resolved, 2);
@@ -276,8 +277,11 @@ START_TEST(dossier_code_and_stats)
 	ck_assert_uint_eq(late.n, 1);
 	ck_assert_str_eq(late.r[0].code, c2);
 	/* A period before anything happened counts nothing. */
-	ck_assert_int_eq(idx_stats(ix, "2026-01-01", "2026-11-30", &s, NULL, NULL), E_OK);
+	ck_assert_uint_eq(s.overdue_pending, 0); /* the open one is due later */
+	ck_assert_int_eq(idx_stats(ix, "2026-01-01", "2026-11-30", "2027-03-01", &s, NULL, NULL),
+			 E_OK);
 	ck_assert_uint_eq(s.received + s.resolved, 0);
+	ck_assert_uint_eq(s.overdue_pending, 1); /* by March it is late */
 	idx_close(ix);
 }
 END_TEST
