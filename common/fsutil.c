@@ -38,6 +38,11 @@ char *fs_join(const char *a, const char *b)
 	return s;
 }
 
+int fs_errno_code(int e)
+{
+	return e == ENOSPC || e == EDQUOT ? E_NOSPACE : E_IO;
+}
+
 int fs_exists(const char *path)
 {
 	struct stat st;
@@ -53,7 +58,7 @@ int fs_fsync_dir(const char *dir)
 	if (fd < 0)
 		return err_set(E_IO, "open %s: %s", dir, strerror(errno));
 	if (fsync(fd) < 0)
-		rc = err_set(E_IO, "fsync %s: %s", dir, strerror(errno));
+		rc = err_set(fs_errno_code(errno), "fsync %s: %s", dir, strerror(errno));
 	close(fd);
 	return rc;
 }
@@ -69,7 +74,7 @@ static int fs_write_all(int fd, const void *data, size_t len, const char *path)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return err_set(E_IO, "write %s: %s", path, strerror(errno));
+			return err_set(fs_errno_code(errno), "write %s: %s", path, strerror(errno));
 		p += n;
 		len -= (size_t)n;
 	}
@@ -111,7 +116,7 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 	memcpy(tmp + plen, suffix, sizeof(suffix));
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
-		rc = err_set(E_IO, "create %s: %s", tmp, strerror(errno));
+		rc = err_set(fs_errno_code(errno), "create %s: %s", tmp, strerror(errno));
 		tmp[0] = '\0';
 		goto out;
 	}
@@ -123,17 +128,17 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 	if (rc < 0)
 		goto out;
 	if (fsync(fd) < 0) {
-		rc = err_set(E_IO, "fsync %s: %s", tmp, strerror(errno));
+		rc = err_set(fs_errno_code(errno), "fsync %s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		rc = err_set(E_IO, "close %s: %s", tmp, strerror(errno));
+		rc = err_set(fs_errno_code(errno), "close %s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	fd = -1;
 	if (rename(tmp, path) < 0) {
-		rc = err_set(E_IO, "rename %s: %s", path, strerror(errno));
+		rc = err_set(fs_errno_code(errno), "rename %s: %s", path, strerror(errno));
 		goto out;
 	}
 	tmp[0] = '\0'; /* renamed: nothing to remove */
@@ -231,7 +236,7 @@ int fs_mkdir_p(const char *path, mode_t mode)
 			continue;
 		*s = '\0';
 		if (mkdir(p, mode) < 0 && errno != EEXIST) {
-			rc = err_set(E_IO, "mkdir %s: %s", p, strerror(errno));
+			rc = err_set(fs_errno_code(errno), "mkdir %s: %s", p, strerror(errno));
 			goto out;
 		}
 		*s = c;

@@ -8,7 +8,8 @@
 #include <sys/types.h>
 
 /* Writes @data to @path durably: a temporary file in the same directory,
- * fsync, rename over @path, fsync of the directory.  The file gets @mode. */
+ * fsync, rename over @path, fsync of the directory.  The file gets @mode.
+ * E_NOSPACE when the disk is full (nothing is left behind), E_IO else. */
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 
 /* Reads a whole file of at most @max bytes into a malloc'd, NUL-terminated
@@ -20,6 +21,10 @@ int fs_mkdir_p(const char *path, mode_t mode);
 
 /* fsync of a directory (after a rename or create inside it). */
 int fs_fsync_dir(const char *dir);
+
+/* The error code of a failed write, fsync, rename or create with @e as its
+ * errno: E_NOSPACE for a full disk or quota (ENOSPC, EDQUOT), else E_IO. */
+int fs_errno_code(int e);
 
 /* 1 if @path exists, 0 if not. */
 int fs_exists(const char *path);

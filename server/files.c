@@ -221,7 +221,7 @@ static int upload_finish(struct files_upload *up)
 		goto out;
 	}
 	if (fsync(up->fd) < 0) {
-		rc = err_set(E_IO, "fsync %s: %s", up->part_path, strerror(errno));
+		rc = err_set(fs_errno_code(errno), "fsync %s: %s", up->part_path, strerror(errno));
 		goto out;
 	}
 	dst = final_path(up->f, up->hex);
@@ -235,7 +235,7 @@ static int upload_finish(struct files_upload *up)
 	if (rc < 0)
 		goto out;
 	if (rename(up->part_path, dst) < 0) {
-		rc = err_set(E_IO, "rename %s: %s", up->part_path, strerror(errno));
+		rc = err_set(fs_errno_code(errno), "rename %s: %s", up->part_path, strerror(errno));
 		goto out;
 	}
 	rc = fs_fsync_dir(dir);
@@ -362,7 +362,8 @@ static int write_all(struct files_upload *up, const uint8_t *data, uint32_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return err_set(E_IO, "write %s: %s", up->part_path, strerror(errno));
+			return err_set(fs_errno_code(errno), "write %s: %s", up->part_path,
+				       strerror(errno));
 		data += n;
 		len -= (uint32_t)n;
 	}
