@@ -7,3 +7,4 @@ set -eu
 "$top_builddir/tests/fuzz/fuzz_proto" "$top_srcdir/tests/fuzz/corpus/proto"
 "$top_builddir/tests/fuzz/fuzz_def" "$top_srcdir/tests/fuzz/corpus/def"
 "$top_builddir/tests/fuzz/fuzz_doc" "$top_srcdir/tests/fuzz/corpus/doc"
+"$top_builddir/tests/fuzz/fuzz_search" "$top_srcdir/tests/fuzz/corpus/search"
