@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <git2.h>
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -193,10 +195,16 @@ out:
 	return E_OK;
 }
 
+static int repo_seal(struct repo *r);
+
 void repo_close(struct repo *r)
 {
 	if (!r)
 		return;
+	/* What the writer built for consolidation is written: the next start
+	 * finds one pack where there were many small ones. */
+	if (r->mempack && r->n_fresh && repo_seal(r) < 0)
+		log_err("repo: consolidation at close failed: %s", err_detail());
 	if (r->mempack)
 		git_mempack_reset(r->mempack);
 	/* The mempack backend is owned (and freed) by the odb. */
@@ -331,8 +339,6 @@ static void repo_pending_add(struct repo *r)
 
 #define REPO_PENDING_MAX ((size_t)64 << 20) /* bytes before consolidating anyway */
 
-static int repo_seal(struct repo *r);
-
 int repo_flush(struct repo *r)
 {
 	git_reference *ref = NULL;
@@ -370,7 +376,7 @@ fail:
 	return rc;
 }
 
-static int repo_keep_add(struct repo *r, const char *name, size_t count)
+static int repo_keep_add(struct repo *r, const char *name, size_t count, size_t bytes)
 {
 	struct repo_kept *k = realloc(r->keep, (r->n_keep + 1) * sizeof(*k));
 
@@ -378,8 +384,23 @@ static int repo_keep_add(struct repo *r, const char *name, size_t count)
 		return err_set(E_NOMEM, "pack list");
 	r->keep = k;
 	snprintf(k[r->n_keep].name, PACK_NAME_LEN, "%s", name);
-	k[r->n_keep++].count = count;
+	k[r->n_keep].count = count;
+	k[r->n_keep++].bytes = bytes;
 	return E_OK;
+}
+
+/* Keeps the pack @name as it is, with its size read from the files. */
+static int repo_keep_file(struct repo *r, const char *name)
+{
+	char path[1200];
+	struct stat sb;
+	size_t count;
+	int rc = pack_idx_count(r->packdir, name, &count);
+
+	snprintf(path, sizeof(path), "%s/%s.pack", r->packdir, name);
+	if (rc == E_OK && stat(path, &sb) < 0)
+		rc = err_set(E_IO, "stat %s: %s", path, strerror(errno));
+	return rc < 0 ? rc : repo_keep_add(r, name, count, (size_t)sb.st_size);
 }
 
 /* Every pack already there when the writer opens is kept as it is. */
@@ -387,7 +408,6 @@ static int repo_keep_existing(struct repo *r)
 {
 	DIR *d = opendir(r->packdir);
 	struct dirent *e;
-	size_t count;
 	int rc = E_OK;
 
 	if (!d)
@@ -399,8 +419,7 @@ static int repo_keep_existing(struct repo *r)
 		    strcmp(e->d_name + len - 4, ".idx") != 0)
 			continue;
 		e->d_name[len - 4] = '\0';
-		if (pack_idx_count(r->packdir, e->d_name, &count) == E_OK)
-			rc = repo_keep_add(r, e->d_name, count);
+		rc = repo_keep_file(r, e->d_name);
 	}
 	closedir(d);
 	return rc;
@@ -420,15 +439,14 @@ int repo_pack_count(struct repo *r, size_t *out)
 static int repo_seal(struct repo *r)
 {
 	char name[PACK_NAME_LEN];
-	size_t count;
 	int rc = E_OK;
 
 	if (r->pending_broken || !r->pending) {
 		for (size_t i = 0; i < r->n_fresh && rc == E_OK; i++)
-			if ((rc = pack_idx_count(r->packdir, r->fresh[i], &count)) == E_OK)
-				rc = repo_keep_add(r, r->fresh[i], count);
+			rc = repo_keep_file(r, r->fresh[i]);
 	} else if ((rc = pack_commit(r->pending, r->packdir, name)) == E_OK &&
-		   (rc = repo_keep_add(r, name, pack_count(r->pending))) == E_OK) {
+		   (rc = repo_keep_add(r, name, pack_count(r->pending), pack_size(r->pending))) ==
+			   E_OK) {
 		for (size_t i = 0; i < r->n_fresh; i++)
 			if (strcmp(r->fresh[i], name) != 0)
 				pack_remove(r->packdir, r->fresh[i]);
@@ -443,11 +461,17 @@ static int repo_seal(struct repo *r)
 	return E_OK;
 }
 
+#define REPO_FINAL_BYTES REPO_PENDING_MAX /* a pack this large is never merged */
+
+/* By size, the packs too large to merge last. */
 static int kept_cmp(const void *a, const void *b)
 {
-	size_t x = ((const struct repo_kept *)a)->count, y = ((const struct repo_kept *)b)->count;
+	const struct repo_kept *x = a, *y = b;
+	int fx = x->bytes >= REPO_FINAL_BYTES, fy = y->bytes >= REPO_FINAL_BYTES;
 
-	return x < y ? -1 : x > y;
+	if (fx != fy)
+		return fx - fy;
+	return x->count < y->count ? -1 : x->count > y->count;
 }
 
 /*
@@ -455,6 +479,8 @@ static int kept_cmp(const void *a, const void *b)
  * at least twice all the smaller ones together; the smallest that break
  * it are merged (pack_merge copies their bytes, deltas and all).  So
  * there are O(log n) packs and each object is copied O(log n) times.
+ * Packs of REPO_FINAL_BYTES or more are left alone, which bounds what one
+ * merge copies (and how long the writer is away): `git gc` may join them.
  */
 static int repo_merge_kept(struct repo *r)
 {
@@ -464,7 +490,7 @@ static int repo_merge_kept(struct repo *r)
 	int rc;
 
 	qsort(r->keep, r->n_keep, sizeof(*r->keep), kept_cmp);
-	for (size_t j = 0; j < r->n_keep; j++) {
+	for (size_t j = 0; j < r->n_keep && r->keep[j].bytes < REPO_FINAL_BYTES; j++) {
 		if (j > 0 && r->keep[j].count < 2 * sum)
 			split = j + 1;
 		sum += r->keep[j].count;
@@ -484,6 +510,7 @@ static int repo_merge_kept(struct repo *r)
 	r->dropped += split;
 	snprintf(r->keep[0].name, PACK_NAME_LEN, "%s", name);
 	r->keep[0].count = pack_count(p);
+	r->keep[0].bytes = pack_size(p);
 	memmove(r->keep + 1, r->keep + split, (r->n_keep - split) * sizeof(*r->keep));
 	r->n_keep -= split - 1;
 out:

@@ -20,10 +20,11 @@ struct repo_obj {
 	size_t off, len;
 };
 
-/* A pack consolidation made or found at open, and its number of objects. */
+/* A pack consolidation made or found at open, its objects and bytes. */
 struct repo_kept {
 	char name[PACK_NAME_LEN];
 	size_t count;
+	size_t bytes; /* of the .pack */
 };
 
 struct repo {
