@@ -214,6 +214,25 @@ START_TEST(search_folds_diacritics)
 }
 END_TEST
 
+struct book_ctx {
+	struct repo *reader;
+	enum books_book book;
+	struct buf csv;
+	size_t n;
+};
+
+static int book_row(void *arg, const struct idx_row *row)
+{
+	struct book_ctx *b = arg;
+	struct doc *d;
+
+	ck_assert_int_eq(store_get(b->reader, row->id, &d), E_OK);
+	ck_assert_int_eq(books_row(b->book, su.defs, d, row, &b->csv), E_OK);
+	doc_free(d);
+	b->n++;
+	return E_OK;
+}
+
 /* A dossier of @proc received at @t0, online or not; returned at @ret (0: not). */
 static void dossier(const char *proc, int online, long long t0, long long ret, char *code)
 {
@@ -276,6 +295,26 @@ START_TEST(dossier_code_and_stats)
 	ck_assert_uint_eq(s.late, 1);
 	ck_assert_uint_eq(late.n, 1);
 	ck_assert_str_eq(late.r[0].code, c2);
+	/* The dossier book lists the three, numbered at reception, with
+	 * the procedure's name and on time / late. */
+	{
+		struct book_ctx b;
+
+		memset(&b, 0, sizeof(b));
+		b.book = BOOKS_DOSSIER;
+		buf_init(&b.csv, 1 << 20);
+		ck_assert_int_eq(repo_open(&b.reader, su.repo_path, 0, "t"), E_OK);
+		ck_assert_int_eq(
+			idx_register(ix, "hs", "2026-12-01", "2026-12-31", 0, book_row, &b), E_OK);
+		ck_assert_uint_eq(b.n, 3);
+		ck_assert_int_eq(buf_append(&b.csv, "", 1), E_OK);
+		ck_assert_ptr_nonnull(strstr((const char *)b.csv.data, "01,"));
+		ck_assert_ptr_nonnull(strstr((const char *)b.csv.data, p->name));
+		ck_assert_ptr_nonnull(strstr((const char *)b.csv.data, ",Trễ hạn,Trực tuyến,"));
+		ck_assert_ptr_nonnull(strstr((const char *)b.csv.data, ",Đúng hạn,Trực tuyến,"));
+		repo_close(b.reader);
+		buf_free(&b.csv);
+	}
 	/* A period before anything happened counts nothing. */
 	ck_assert_uint_eq(s.overdue_pending, 0); /* the open one is due later */
 	ck_assert_int_eq(idx_stats(ix, "2026-01-01", "2026-11-30", "2027-03-01", &s, NULL, NULL),
@@ -285,25 +324,6 @@ START_TEST(dossier_code_and_stats)
 	idx_close(ix);
 }
 END_TEST
-
-struct book_ctx {
-	struct repo *reader;
-	enum books_book book;
-	struct buf csv;
-	size_t n;
-};
-
-static int book_row(void *arg, const struct idx_row *row)
-{
-	struct book_ctx *b = arg;
-	struct doc *d;
-
-	ck_assert_int_eq(store_get(b->reader, row->id, &d), E_OK);
-	ck_assert_int_eq(books_row(b->book, su.defs, d, row, &b->csv), E_OK);
-	doc_free(d);
-	b->n++;
-	return E_OK;
-}
 
 START_TEST(register_in_number_order)
 {
