@@ -205,6 +205,7 @@ void repo_close(struct repo *r)
 	 * finds one pack where there were many small ones. */
 	if (r->mempack && r->n_fresh && repo_seal(r) < 0)
 		log_err("repo: consolidation at close failed: %s", err_detail());
+	repo_merge_wait(r);
 	if (r->mempack)
 		git_mempack_reset(r->mempack);
 	/* The mempack backend is owned (and freed) by the odb. */
@@ -337,8 +338,6 @@ static void repo_pending_add(struct repo *r)
 	}
 }
 
-#define REPO_PENDING_MAX ((size_t)64 << 20) /* bytes before consolidating anyway */
-
 int repo_flush(struct repo *r)
 {
 	git_reference *ref = NULL;
@@ -376,7 +375,7 @@ fail:
 	return rc;
 }
 
-static int repo_keep_add(struct repo *r, const char *name, size_t count, size_t bytes)
+int repo_keep_add(struct repo *r, const char *name, size_t count, size_t bytes)
 {
 	struct repo_kept *k = realloc(r->keep, (r->n_keep + 1) * sizeof(*k));
 
@@ -461,72 +460,16 @@ static int repo_seal(struct repo *r)
 	return E_OK;
 }
 
-#define REPO_FINAL_BYTES REPO_PENDING_MAX /* a pack this large is never merged */
-
-/* By size, the packs too large to merge last. */
-static int kept_cmp(const void *a, const void *b)
-{
-	const struct repo_kept *x = a, *y = b;
-	int fx = x->bytes >= REPO_FINAL_BYTES, fy = y->bytes >= REPO_FINAL_BYTES;
-
-	if (fx != fy)
-		return fx - fy;
-	return x->count < y->count ? -1 : x->count > y->count;
-}
-
-/*
- * Keeps the consolidated packs a geometric series: sorted by size, each
- * at least twice all the smaller ones together; the smallest that break
- * it are merged (pack_merge copies their bytes, deltas and all).  So
- * there are O(log n) packs and each object is copied O(log n) times.
- * Packs of REPO_FINAL_BYTES or more are left alone, which bounds what one
- * merge copies (and how long the writer is away): `git gc` may join them.
- */
-static int repo_merge_kept(struct repo *r)
-{
-	struct pack *p = NULL;
-	char name[PACK_NAME_LEN];
-	size_t split = 0, sum = 0;
-	int rc;
-
-	qsort(r->keep, r->n_keep, sizeof(*r->keep), kept_cmp);
-	for (size_t j = 0; j < r->n_keep && r->keep[j].bytes < REPO_FINAL_BYTES; j++) {
-		if (j > 0 && r->keep[j].count < 2 * sum)
-			split = j + 1;
-		sum += r->keep[j].count;
-	}
-	if (split < 2)
-		return E_OK;
-	if ((rc = pack_new(&p)) < 0)
-		goto out;
-	for (size_t j = 0; j < split && rc == E_OK; j++)
-		rc = pack_merge(p, r->packdir, r->keep[j].name);
-	if (rc < 0 || (rc = pack_commit(p, r->packdir, name)) < 0)
-		goto out;
-	/* Durable: the merged packs may go. */
-	for (size_t j = 0; j < split; j++)
-		if (strcmp(r->keep[j].name, name) != 0)
-			pack_remove(r->packdir, r->keep[j].name);
-	r->dropped += split;
-	snprintf(r->keep[0].name, PACK_NAME_LEN, "%s", name);
-	r->keep[0].count = pack_count(p);
-	r->keep[0].bytes = pack_size(p);
-	memmove(r->keep + 1, r->keep + split, (r->n_keep - split) * sizeof(*r->keep));
-	r->n_keep -= split - 1;
-out:
-	pack_free(p);
-	return rc;
-}
-
 #define REPO_DROPPED_MAX 256 /* removed packs libgit2 may still hold open */
+#define REPO_FRESH_MIN 16    /* fresh packs worth a consolidation during a merge */
 
 /*
  * Consolidation: the packs of the group commits since the last one become
  * one pack (repo_seal), then the consolidated packs are merged as the
- * series needs (repo_merge_kept).  Nothing is unpacked or searched for
- * deltas: its cost follows the changes, not the size of the repository.
- * Now and then the libgit2 handle is opened again, so that it lets go of
- * the files removed (it keeps them open, and it keeps its cache).
+ * series needs (repo_merge_kept, on its own thread).  Nothing is unpacked
+ * or searched for deltas: its cost follows the changes, not the size of
+ * the repository.  Now and then the libgit2 handle is opened again, so
+ * that it lets go of the files removed (it keeps them open, and its cache).
  */
 int repo_consolidate(struct repo *r)
 {
@@ -534,8 +477,8 @@ int repo_consolidate(struct repo *r)
 
 	if (!r->mempack || r->staged)
 		return err_set(E_INTERNAL, "repo_consolidate with staged commits");
-	if (r->n_fresh == 0)
-		return E_OK;
+	if (r->n_fresh == 0 || (r->merge.running && r->n_fresh < REPO_FRESH_MIN))
+		return r->n_fresh ? repo_merge_kept(r) : E_OK;
 	if ((rc = repo_seal(r)) < 0)
 		return rc;
 	rc = repo_merge_kept(r);

@@ -7,6 +7,7 @@
 #define DINH_REPO_PRIV_H
 
 #include <git2.h>
+#include <pthread.h>
 
 #include "common/buf.h"
 #include "workflow/pack.h"
@@ -27,6 +28,23 @@ struct repo_kept {
 	size_t bytes; /* of the .pack */
 };
 
+#define REPO_PENDING_MAX ((size_t)64 << 20) /* bytes before consolidating anyway */
+#define REPO_FINAL_BYTES REPO_PENDING_MAX   /* a pack this large is never merged */
+
+/* A merge of kept packs running on its own thread (repo_merge.c). */
+struct repo_merge {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	int running;           /* started, not yet joined (writer's view) */
+	int done;              /* set by the thread, under mu */
+	int rc;                /* its result, once done */
+	char detail[256];      /* its error */
+	struct repo_kept *src; /* the packs it merges */
+	size_t n_src;
+	struct repo_kept out; /* the pack it wrote */
+	const char *dir;
+};
+
 struct repo {
 	git_repository *git;
 	git_odb_backend *mempack; /* writer only: staged objects */
@@ -39,6 +57,7 @@ struct repo {
 	struct pack *pending; /* the fresh packs' objects, as consolidation will write them */
 	int pending_broken;   /* it misses some: the fresh packs are kept as they are */
 	size_t dropped;       /* packs removed since the handle was opened */
+	struct repo_merge merge;
 	char (*fresh)[PACK_NAME_LEN]; /* packs written since the last consolidation */
 	size_t n_fresh;
 	struct repo_kept *keep; /* every other pack */
@@ -50,5 +69,17 @@ struct repo {
 
 /* Translates the last libgit2 error into E_IO with its message. */
 int repo_err(const char *what);
+
+int repo_keep_add(struct repo *r, const char *name, size_t count, size_t bytes);
+
+/*
+ * Keeps the consolidated packs a geometric series (repo_merge.c): when
+ * the smallest break it, their merge starts on its own thread; a later
+ * call (or repo_merge_wait()) installs the merged pack and removes the
+ * merged ones.  Never blocks the writer on a merge.
+ */
+int repo_merge_kept(struct repo *r);
+/* Waits for a running merge and installs it (at close). */
+void repo_merge_wait(struct repo *r);
 
 #endif
