@@ -46,7 +46,10 @@ static void print_help(void)
 		 "  file put|get               upload or download a file named by its SHA-256\n"
 		 "  doc create|act|comment|recall|show  documents and dossiers through their "
 		 "workflow\n"
+		 "  doc inbox|search|lookup|register|stats  your work, search, registers, "
+		 "statistics\n"
 		 "  wf list                    workflows, their actions, the procedure catalogue\n"
+		 "  pdf info|text|render       read a PDF on this machine, in a sandbox\n"
 		 "\n"
 		 "The identity's password is read from --password-file, else from the\n"
 		 "environment variable DINH_PASSWORD, else asked on the terminal.\n"
@@ -564,7 +567,7 @@ int cli_main(int argc, char **argv)
 		int (*fn)(const struct cli *, int, char **);
 	} cmds[] = {
 		{"ping", cmd_ping}, {"whoami", cmd_whoami}, {"user", cmd_user}, {"hall", cmd_hall},
-		{"file", cmd_file}, {"doc", cmd_doc},       {"wf", cmd_wf},
+		{"file", cmd_file}, {"doc", cmd_doc},       {"wf", cmd_wf},     {"pdf", cmd_pdf},
 	};
 	struct cli c;
 	int ex, i = 0;

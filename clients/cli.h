@@ -91,6 +91,8 @@ int cmd_hall(const struct cli *c, int argc, char **argv);
 int cmd_file(const struct cli *c, int argc, char **argv);
 int cmd_doc(const struct cli *c, int argc, char **argv);
 int cmd_wf(const struct cli *c, int argc, char **argv);
+/* cmd_pdf.c: `dinh pdf info|text|render FILE`, offline, in the sandbox. */
+int cmd_pdf(const struct cli *c, int argc, char **argv);
 /* cmd_docq.c: `dinh doc inbox|search|lookup|register|stats`. */
 int cmd_doc_query(const struct cli *c, int argc, char **argv);
 void cli_help_docq(void);

@@ -5,7 +5,7 @@
 set -eu
 
 BUILD="build-essential autoconf automake libtool pkg-config gettext git"
-LIBS="libgnutls28-dev libxml2-dev libglib2.0-dev libpoppler-glib-dev libgit2-dev libsqlite3-dev check"
+LIBS="libgnutls28-dev libxml2-dev libglib2.0-dev libpoppler-glib-dev libgit2-dev libsqlite3-dev zlib1g-dev check"
 TOOLS="gnutls-bin locales valgrind clang-format"
 PKGS="$BUILD $LIBS $TOOLS $*"
 

@@ -507,11 +507,12 @@ int server_run(struct server *srv)
 		if ((rc = server_listen_one(srv, srv->cfg->listen[i], addrs, sizeof(addrs))) < 0)
 			return rc;
 	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if ((rc = server_write(srv, "dinhd.addr", addrs, 0644)) < 0 ||
-	    (rc = server_write(srv, "dinhd.pid", pid, 0644)) < 0 ||
-	    (rc = loop_add_signal(srv->loop, SIGTERM, server_on_signal, srv)) < 0 ||
+	/* The signals first: whoever sees dinhd.addr may send SIGTERM at once. */
+	if ((rc = loop_add_signal(srv->loop, SIGTERM, server_on_signal, srv)) < 0 ||
 	    (rc = loop_add_signal(srv->loop, SIGINT, server_on_signal, srv)) < 0 ||
-	    (rc = loop_add_signal(srv->loop, SIGHUP, server_on_signal, srv)) < 0)
+	    (rc = loop_add_signal(srv->loop, SIGHUP, server_on_signal, srv)) < 0 ||
+	    (rc = server_write(srv, "dinhd.addr", addrs, 0644)) < 0 ||
+	    (rc = server_write(srv, "dinhd.pid", pid, 0644)) < 0)
 		return rc;
 	srv->priv->sweep_timer = loop_add_timer(srv->loop, SERVER_SWEEP_MS, server_sweep, srv);
 	log_info("dinhd %s ready, data in %s", PACKAGE_VERSION, srv->data_dir);
