@@ -96,6 +96,14 @@ static char *part_path(const struct files *f, const char *hex)
 	return p;
 }
 
+char *files_path(struct files *f, const uint8_t sha256[32])
+{
+	char hex[65];
+
+	proto_hex(hex, sha256);
+	return final_path(f, hex);
+}
+
 int files_stat(struct files *f, const uint8_t sha256[32], uint64_t *size)
 {
 	char hex[65];

@@ -21,6 +21,10 @@ struct files_upload;
 int files_open(struct files **out, const char *root);
 void files_free(struct files *f);
 
+/* The path a stored file has (or would have), malloc'd; NULL on ENOMEM.
+ * For a reader in another process (the PDF sandbox); never written to. */
+char *files_path(struct files *f, const uint8_t sha256[32]);
+
 /* Size of a stored file; E_NOTFOUND if absent. */
 int files_stat(struct files *f, const uint8_t sha256[32], uint64_t *size);
 

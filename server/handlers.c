@@ -19,6 +19,7 @@
 #include "common/proto.h"
 #include "common/roles.h"
 #include "server/docs.h"
+#include "server/pdfs.h"
 #include "server/files.h"
 #include "server/handlers.h"
 #include "server/people.h"
@@ -613,6 +614,9 @@ static const struct handler handlers[] = {
 	{"doc.lookup", ROLE_ANY & ~ROLE_HALL, op_doc_lookup},
 	{"doc.register", ROLES_REGISTERS, op_doc_register},
 	{"doc.stats", ROLES_REGISTERS, op_doc_stats},
+	{"pdf.info", ROLE_ANY & ~ROLE_HALL, op_pdf_info},
+	{"pdf.text", ROLE_ANY & ~ROLE_HALL, op_pdf_text},
+	{"pdf.render", ROLE_ANY, op_pdf_render},
 };
 
 const struct handler *handler_find(const char *op)

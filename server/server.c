@@ -25,6 +25,7 @@
 #include "common/log.h"
 #include "common/roles.h"
 #include "server/docs.h"
+#include "server/pdfs.h"
 #include "server/loop.h"
 #include "server/server_priv.h"
 #include "signing/ident.h"
@@ -230,7 +231,8 @@ int server_init(struct server **out, const char *data_dir, const char *config_pa
 	}
 	if ((rc = server_prepare(srv)) < 0 ||
 	    (rc = tls_ctx_new(&srv->tls, srv->data_dir, srv->cfg->allow_tls12)) < 0 ||
-	    (rc = loop_new(&srv->loop)) < 0 || (rc = docs_start(srv)) < 0)
+	    (rc = loop_new(&srv->loop)) < 0 || (rc = docs_start(srv)) < 0 ||
+	    (rc = pdfs_start(srv)) < 0)
 		goto fail;
 	*out = srv;
 	return E_OK;
@@ -251,8 +253,10 @@ void server_free(struct server *srv)
 		for (i = 0; i < srv->priv->n_listen; i++)
 			close(srv->priv->listen_fd[i]);
 	}
-	if (srv->loop)
+	if (srv->loop) {
+		pdfs_stop(srv);
 		docs_stop(srv);
+	}
 	tls_ctx_unref(srv->tls);
 	loop_free(srv->loop);
 	files_free(srv->files);

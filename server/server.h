@@ -36,6 +36,7 @@ struct server {
 	struct idx *index;    /* the loop thread's handle of the side index */
 	long long due_timer;  /* deadline events */
 	GHashTable *due_sent; /* "doc|person|due|kind" already announced */
+	struct pdfs *pdfs;    /* PDF jobs in the sandbox */
 	/* private to server.c and session.c from here on */
 	struct server_priv *priv;
 };

@@ -141,10 +141,12 @@ char *fx_add_user(struct hx_conn *c, const char *name, const char *roles, struct
 	ck_assert_int_eq(ident_keygen(&id->key_pem), E_OK);
 	ck_assert_int_eq(ident_csr(id->key_pem, name, &csr), E_OK);
 	ck_assert_int_eq(proto_node_set(req, "name", name), E_OK);
-	ck_assert_int_eq(proto_node_set(req, "roles", roles), E_OK);
+	if (roles)
+		ck_assert_int_eq(proto_node_set(req, "roles", roles), E_OK);
 	ck_assert_int_eq(proto_node_set_text(proto_node_add(req, "csr"), csr), E_OK);
-	rc = hx_request(c, "user.add", req, &r, NULL);
-	ck_assert_msg(rc == E_OK, "user.add: %s (%s)", err_name(rc), err_detail());
+	rc = hx_request(c, roles ? "user.add" : "hall.add", req, &r, NULL);
+	ck_assert_msg(rc == E_OK, "%s: %s (%s)", roles ? "user.add" : "hall.add", err_name(rc),
+		      err_detail());
 	cert = proto_child(r, "cert");
 	ck_assert_msg(cert && cert->text, "user.add without <cert>");
 	ck_assert_ptr_nonnull(proto_attr(r, "person"));

@@ -39,8 +39,8 @@ void fx_assert_log_peer(const char *peer, const char *word);
  * connection closed when @or_closed), then the connection closes. */
 void fx_expect_error_then_close(struct hx_conn *c, int code, int alt, int or_closed);
 
-/* user.add through the admin session @c with a fresh key: fills @id, returns
- * the person id (malloc'd). */
+/* user.add (hall.add when @roles is NULL) through the admin session @c with
+ * a fresh key: fills @id, returns the person id (malloc'd). */
 char *fx_add_user(struct hx_conn *c, const char *name, const char *roles, struct hx_ident *id);
 
 /* Sends CHUNK frames of @data[from, to) for request @id. */

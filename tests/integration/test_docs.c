@@ -3,7 +3,8 @@
  * who says hello is told of a deadline that is near, once; the inbox and
  * the index reads answer at once after a change is acknowledged; the
  * registers are refused to roles that do not keep them; bad reads get
- * clear errors and change nothing.
+ * clear errors and change nothing.  PDFs on the server are read in the
+ * sandbox: info, text, a page rendered for a village hall and cached.
  */
 #include "config.h"
 
@@ -176,6 +177,107 @@ START_TEST(test_deadline_event_and_inbox)
 }
 END_TEST
 
+/* A small PDF written by hand: one page with @text in Helvetica. */
+static size_t tiny_pdf(char *out, size_t size, const char *text)
+{
+	size_t off[6], n = 0, xref;
+	char content[256];
+	int clen = snprintf(content, sizeof(content), "BT /F1 18 Tf 20 300 Td (%s) Tj ET", text);
+
+#define ADD(...) (n += (size_t)snprintf(out + n, size - n, __VA_ARGS__))
+	ADD("%%PDF-1.4\n");
+	off[1] = n;
+	ADD("1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n");
+	off[2] = n;
+	ADD("2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n");
+	off[3] = n;
+	ADD("3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 300 400]/Contents 4 0 R"
+	    "/Resources<</Font<</F1 5 0 R>>>>>> endobj\n");
+	off[4] = n;
+	ADD("4 0 obj <</Length %d>>\nstream\n%s\nendstream endobj\n", clen, content);
+	off[5] = n;
+	ADD("5 0 obj <</Type/Font/Subtype/Type1/BaseFont/Helvetica>> endobj\n");
+	xref = n;
+	ADD("xref\n0 6\n0000000000 65535 f \n");
+	for (int i = 1; i <= 5; i++)
+		ADD("%010zu 00000 n \n", off[i]);
+	ADD("trailer <</Size 6/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n", xref);
+#undef ADD
+	return n;
+}
+
+/* Uploads @data through @c; its SHA-256 in hex into @hex. */
+static void put(struct hx_conn *c, const void *data, size_t len, char hex[65])
+{
+	uint8_t sha[32];
+	uint64_t have;
+	uint32_t id;
+
+	hx_sha256(sha, data, len);
+	proto_hex(hex, sha);
+	ck_assert_int_eq(fx_put_begin(c, sha, len, &id, &have), E_OK);
+	fx_send_range(c, id, sha, data, 0, len);
+	ck_assert_int_eq(fx_put_end(c, id), E_OK);
+}
+
+START_TEST(test_pdf_ops)
+{
+	struct hx_ident hall = {NULL, NULL};
+	struct hx_conn *a, *h;
+	struct proto_node *resp = NULL;
+	char pdf[4096], sha[65], junk[65], png[65], *hid;
+	size_t n = tiny_pdf(pdf, sizeof(pdf), "Xin chao thon Dong");
+
+	fx_start(NULL);
+	a = as(&fx_admin);
+	put(a, pdf, n, sha);
+	put(a, "not a pdf at all, just words", 28, junk);
+	ck_assert_int_eq(hx_call(a, &resp, "pdf.info", "sha256", sha, NULL), E_OK);
+	ck_assert_str_eq(proto_attr(resp, "pages"), "1");
+	ck_assert_str_eq(proto_attr(resp, "version"), "1.4");
+	proto_node_free(resp);
+	ck_assert_int_eq(hx_call(a, &resp, "pdf.text", "sha256", sha, NULL), E_OK);
+	ck_assert_uint_eq(strlen(proto_attr(resp, "text")), 64);
+	proto_node_free(resp);
+	/* A hall asks for the page as its screen wants it; a second ask is
+	 * answered from the cache. */
+	hid = fx_add_user(a, "Nhà văn hóa thôn Đông", NULL, &hall);
+	h = as(&hall);
+	ck_assert_int_eq(
+		hx_call(h, &resp, "pdf.render", "sha256", sha, "page", "1", "width", "240", NULL),
+		E_OK);
+	snprintf(png, sizeof(png), "%s", proto_attr(resp, "png"));
+	ck_assert_ptr_null(proto_attr(resp, "cached"));
+	proto_node_free(resp);
+	ck_assert_int_eq(
+		hx_call(h, &resp, "pdf.render", "sha256", sha, "page", "1", "width", "240", NULL),
+		E_OK);
+	ck_assert_str_eq(proto_attr(resp, "png"), png);
+	ck_assert_str_eq(proto_attr(resp, "cached"), "1");
+	proto_node_free(resp);
+	ck_assert_int_eq(hx_call(h, NULL, "file.stat", "sha256", png, NULL), E_OK);
+	/* Refusals, each with its reason; the session goes on. */
+	ck_assert_int_eq(hx_call(a, &resp, "pdf.info", "sha256", junk, NULL), E_INVAL);
+	proto_node_free(resp);
+	ck_assert_int_eq(hx_call(h, NULL, "pdf.render", "sha256", sha, "page", "2", NULL), E_INVAL);
+	ck_assert_int_eq(hx_call(h, NULL, "pdf.render", "sha256", sha, "width", "99999", NULL),
+			 E_INVAL);
+	ck_assert_int_eq(hx_call(h, NULL, "pdf.info", "sha256", sha, NULL), E_PERM);
+	ck_assert_int_eq(hx_call(a, NULL, "pdf.info", "sha256",
+				 "00000000000000000000000000000000"
+				 "00000000000000000000000000000000",
+				 NULL),
+			 E_NOTFOUND);
+	ck_assert_int_eq(hx_call(a, NULL, "pdf.info", "sha256", "xyz", NULL), E_INVAL);
+	ck_assert_int_eq(hx_call(a, NULL, "ping", NULL), E_OK);
+	hx_close(h);
+	hx_close(a);
+	fx_stop_ok();
+	hx_ident_clear(&hall);
+	free(hid);
+}
+END_TEST
+
 static Suite *docs_suite(void)
 {
 	Suite *s = suite_create("docs");
@@ -184,6 +286,7 @@ static Suite *docs_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, NULL, fx_teardown);
 	tcase_add_test(tc, test_deadline_event_and_inbox);
+	tcase_add_test(tc, test_pdf_ops);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,291 @@
+/*
+ * pdfs.c: the PDF requests of docs/protocol.md (pdf.info, pdf.text,
+ * pdf.render).  Each runs in the PDF sandbox (pdf/sandbox.h): the loop
+ * watches the helper's pipe and a wall-clock timer, never waits for it.
+ * Rendered pages and extracted text go to the file store; a render is
+ * cached by (SHA-256, page, width) in data_dir/cache/render/, so a page
+ * every village hall asks for is rendered once.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/err.h"
+#include "common/fsutil.h"
+#include "common/log.h"
+#include "common/proto.h"
+#include "pdf/sandbox.h"
+#include "server/files.h"
+#include "server/loop.h"
+#include "server/pdfs.h"
+#include "server/server.h"
+#include "server/server_priv.h"
+#include "server/session.h"
+
+#define PDFS_JOBS_MAX 4 /* helpers at once (two cores) */
+#define PDFS_WIDTH_DEFAULT 800
+#define PDFS_WALL_MS 20000 /* a job still running then is killed */
+
+struct pdfs_job {
+	struct server *srv;
+	uint64_t sid;
+	uint32_t id;
+	struct pdf_job job;
+	uint8_t sha[32];
+	char hex[65];
+	char *path;
+	struct pdf_sbx *sbx;
+	long long timer;
+	struct timespec t0;
+	struct pdfs_job *next;
+};
+
+struct pdfs {
+	struct pdfs_job *jobs;
+	unsigned n;
+	struct pdf_limits lim;
+	char *cache; /* data_dir/cache/render */
+};
+
+int pdfs_start(struct server *srv)
+{
+	struct pdfs *p = calloc(1, sizeof(*p));
+
+	if (!p || !(p->cache = fs_join(srv->data_dir, "cache/render"))) {
+		free(p);
+		return err_set(E_NOMEM, "pdfs");
+	}
+	p->lim.wall_ms = PDFS_WALL_MS;
+	srv->pdfs = p;
+	return fs_mkdir_p(p->cache, 0700);
+}
+
+static void job_free(struct pdfs_job *j)
+{
+	struct pdfs *p = j->srv->pdfs;
+
+	for (struct pdfs_job **pp = &p->jobs; *pp; pp = &(*pp)->next)
+		if (*pp == j) {
+			*pp = j->next;
+			break;
+		}
+	p->n--;
+	if (j->sbx) {
+		loop_del_fd(j->srv->loop, pdf_sbx_fd(j->sbx));
+		pdf_sbx_free(j->sbx);
+	}
+	if (j->timer > 0)
+		loop_del_timer(j->srv->loop, j->timer);
+	free(j->path);
+	free(j);
+}
+
+void pdfs_stop(struct server *srv)
+{
+	struct pdfs *p = srv->pdfs;
+
+	if (!p)
+		return;
+	while (p->jobs)
+		job_free(p->jobs);
+	free(p->cache);
+	free(p);
+	srv->pdfs = NULL;
+}
+
+/* The cache entry of a render: data_dir/cache/render/<sha>-<page>-<width>. */
+static void cache_path(const struct pdfs_job *j, char *out, size_t size)
+{
+	snprintf(out, size, "%s/%s-%u-%u", j->srv->pdfs->cache, j->hex, j->job.page, j->job.width);
+}
+
+/* info's "key=value" lines as attributes of @body. */
+static int info_attrs(struct proto_node *body, const uint8_t *res, size_t len)
+{
+	char *copy = strndup((const char *)res, len), *save = NULL;
+	int rc = copy ? E_OK : E_NOMEM;
+
+	for (char *l = copy ? strtok_r(copy, "\n", &save) : NULL; l && rc == E_OK;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(l, '=');
+
+		if (eq && eq != l) {
+			*eq = '\0';
+			rc = proto_node_set(body, l, eq + 1);
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+/* What a finished job answers: @body filled, or an error. */
+static int job_result(struct pdfs_job *j, const uint8_t *res, size_t len, struct proto_node *body)
+{
+	char hex[65], cpath[1200];
+	uint8_t sha[32];
+	int rc;
+
+	if (j->job.op == PDF_OP_INFO)
+		return info_attrs(body, res, len);
+	if ((rc = files_put(j->srv->files, res, len, sha)) < 0)
+		return rc;
+	proto_hex(hex, sha);
+	if (proto_node_set(body, j->job.op == PDF_OP_RENDER ? "png" : "text", hex) < 0 ||
+	    proto_node_set_u64(body, "size", len) < 0)
+		return err_set(E_NOMEM, "reply");
+	if (j->job.op == PDF_OP_RENDER) {
+		cache_path(j, cpath, sizeof(cpath));
+		if (fs_write_atomic(cpath, hex, 64, 0600) < 0)
+			log_warn("render cache %s: %s", cpath, err_detail());
+	}
+	return E_OK;
+}
+
+static void job_done(struct pdfs_job *j, int rc, const uint8_t *res, size_t len)
+{
+	struct session *s = session_by_sid(j->srv, j->sid);
+	struct proto_node *body = proto_node_new("resp");
+	struct timespec t1;
+	double ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - j->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - j->t0.tv_nsec) / 1e6;
+	if (rc == E_OK)
+		rc = body ? job_result(j, res, len, body) : err_set(E_NOMEM, "reply");
+	if (rc < 0) {
+		log_info("pdf %s of %.16s: %s: %s (%.0f ms)",
+			 j->job.op == PDF_OP_INFO   ? "info"
+			 : j->job.op == PDF_OP_TEXT ? "text"
+						    : "render",
+			 j->hex, err_name(rc), err_detail(), ms);
+		if (s)
+			session_error(s, j->id, rc, err_detail());
+		proto_node_free(body);
+	} else {
+		log_debug("pdf job on %.16s done in %.0f ms", j->hex, ms);
+		if (s)
+			session_reply(s, j->id, body);
+		else
+			proto_node_free(body);
+	}
+	job_free(j);
+}
+
+static void job_ready(struct loop *l, int fd, unsigned events, void *arg)
+{
+	struct pdfs_job *j = arg;
+	const uint8_t *res = NULL;
+	size_t len = 0;
+	int rc = pdf_sbx_pump(j->sbx, &res, &len);
+
+	if (rc != E_AGAIN)
+		job_done(j, rc, res, len);
+}
+
+static void job_timeout(struct loop *l, long long id, void *arg)
+{
+	struct pdfs_job *j = arg;
+
+	j->timer = 0;
+	pdf_sbx_kill(j->sbx); /* the pipe closes: job_ready reports E_TIMEOUT */
+}
+
+/* A cached render, answered at once: 1 if there was one. */
+static int cached(struct session *s, struct pdfs_job *j)
+{
+	char cpath[1200], *hex = NULL;
+	uint8_t sha[32];
+	uint64_t size;
+	size_t n;
+	struct proto_node *body;
+
+	cache_path(j, cpath, sizeof(cpath));
+	if (fs_read_file(cpath, 64, &hex, &n) < 0)
+		return 0;
+	if (n != 64 || proto_unhex(sha, hex) < 0 || files_stat(j->srv->files, sha, &size) < 0 ||
+	    !(body = proto_node_new("resp")) || proto_node_set(body, "png", hex) < 0 ||
+	    proto_node_set_u64(body, "size", size) < 0 || proto_node_set(body, "cached", "1") < 0) {
+		free(hex);
+		return 0;
+	}
+	free(hex);
+	session_reply(s, j->id, body);
+	return 1;
+}
+
+static int pdfs_submit(struct session *s, uint32_t id, const struct proto_node *req, enum pdf_op op)
+{
+	struct server *srv = session_server(s);
+	struct pdfs *p = srv->pdfs;
+	const char *hex = proto_attr(req, "sha256");
+	struct pdfs_job *j;
+	uint64_t size, v;
+	int rc;
+
+	if (!hex || strlen(hex) != 64)
+		return err_set(E_INVAL, "attribute sha256 is not 64 hex digits");
+	if (!(j = calloc(1, sizeof(*j))))
+		return err_set(E_NOMEM, "pdf job");
+	j->srv = srv;
+	j->sid = session_sid(s);
+	j->id = id;
+	j->job.op = op;
+	j->job.page = proto_attr_u64(req, "page", &v) == E_OK ? (unsigned)(v > 1e6 ? 0 : v) : 1;
+	j->job.width = proto_attr_u64(req, "width", &v) == E_OK ? (unsigned)(v > 1e6 ? 0 : v)
+								: PDFS_WIDTH_DEFAULT;
+	clock_gettime(CLOCK_MONOTONIC, &j->t0);
+	if (proto_unhex(j->sha, hex) < 0) {
+		free(j);
+		return err_set(E_INVAL, "attribute sha256 is not 64 hex digits");
+	}
+	proto_hex(j->hex, j->sha);
+	if ((rc = files_stat(srv->files, j->sha, &size)) < 0) {
+		free(j);
+		return rc;
+	}
+	if (op == PDF_OP_RENDER && cached(s, j)) {
+		free(j);
+		return E_OK;
+	}
+	if (p->n >= PDFS_JOBS_MAX) {
+		free(j);
+		return err_set(E_BUSY, "the PDF reader is busy (%d jobs): try again",
+			       PDFS_JOBS_MAX);
+	}
+	j->next = p->jobs;
+	p->jobs = j;
+	p->n++;
+	if (!(j->path = files_path(srv->files, j->sha)))
+		rc = err_set(E_NOMEM, "path");
+	else if ((j->job.path = j->path) &&
+		 (rc = pdf_sbx_start(&j->sbx, &j->job, &p->lim)) == E_OK &&
+		 (rc = loop_add_fd(srv->loop, pdf_sbx_fd(j->sbx), LOOP_READ, job_ready, j)) == E_OK)
+		j->timer = loop_add_timer(srv->loop, PDFS_WALL_MS, job_timeout, j);
+	if (rc < 0) {
+		if (j->sbx) { /* started but not watched: not in the loop */
+			pdf_sbx_free(j->sbx);
+			j->sbx = NULL;
+		}
+		job_free(j);
+		return rc;
+	}
+	return E_OK; /* answered from job_done() */
+}
+
+int op_pdf_info(struct session *s, uint32_t id, const struct proto_node *req)
+{
+	return pdfs_submit(s, id, req, PDF_OP_INFO);
+}
+
+int op_pdf_text(struct session *s, uint32_t id, const struct proto_node *req)
+{
+	return pdfs_submit(s, id, req, PDF_OP_TEXT);
+}
+
+int op_pdf_render(struct session *s, uint32_t id, const struct proto_node *req)
+{
+	return pdfs_submit(s, id, req, PDF_OP_RENDER);
+}
