@@ -70,6 +70,7 @@ static void drop_kept(struct repo *r, const char *name, const char *except)
 static int merge_install(struct repo *r)
 {
 	struct repo_merge *m = &r->merge;
+	size_t count;
 	int rc = E_OK;
 
 	pthread_join(m->thread, NULL);
@@ -77,6 +78,10 @@ static int merge_install(struct repo *r)
 	m->running = 0;
 	if (m->rc < 0) {
 		log_err("repo: merge of %zu packs failed: %s", m->n_src, m->detail);
+		/* A pack someone else removed (git gc, say) is no longer kept. */
+		for (size_t j = 0; j < m->n_src; j++)
+			if (pack_idx_count(m->dir, m->src[j].name, &count) < 0)
+				drop_kept(r, m->src[j].name, m->src[j].name);
 	} else if ((rc = repo_keep_add(r, m->out.name, m->out.count, m->out.bytes)) == E_OK) {
 		/* The merged pack is durable (pack_commit): its sources may go. */
 		for (size_t j = 0; j < m->n_src; j++)
