@@ -22,6 +22,7 @@
 #include "common/roles.h"
 #include "server/docs.h"
 #include "server/loop.h"
+#include "server/pdfs.h"
 #include "server/server.h"
 #include "server/server_priv.h"
 #include "server/session.h"
@@ -226,6 +227,21 @@ fail:
 	return rc;
 }
 
+/* The attached PDFs were checked (pdfs_check): the change goes to the
+ * writer, or its refusal to the client. */
+static void docs_checked(struct server *srv, struct store_req *r, int rc)
+{
+	struct session *s = session_by_sid(srv, (uint64_t)(uintptr_t)r->owner);
+
+	if (rc == E_OK && (rc = store_submit(srv->store, r)) == E_OK)
+		return; /* answered from docs_results() */
+	log_info("document change %s by %s refused: %s: %s", r->rid, r->who.id, err_name(rc),
+		 err_detail());
+	if (s)
+		session_error(s, r->owner_next_id, rc, err_detail());
+	store_req_free(r);
+}
+
 static int docs_submit(struct session *s, uint32_t id, const struct proto_node *req, enum wf_op op)
 {
 	struct store_req *r;
@@ -237,10 +253,8 @@ static int docs_submit(struct session *s, uint32_t id, const struct proto_node *
 		store_req_free(r);
 		return err_set(E_INVAL, "missing or bad attribute doc");
 	}
-	rc = store_submit(session_server(s)->store, r);
-	if (rc < 0)
-		store_req_free(r);
-	return rc; /* answered from docs_results() */
+	pdfs_check(session_server(s), r, docs_checked);
+	return E_OK; /* answered from docs_checked() or docs_results() */
 }
 
 int op_doc_create(struct session *s, uint32_t id, const struct proto_node *req)

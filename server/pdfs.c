@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/err.h"
 #include "common/fsutil.h"
@@ -24,6 +26,7 @@
 #include "server/server.h"
 #include "server/server_priv.h"
 #include "server/session.h"
+#include "workflow/store.h"
 
 #define PDFS_JOBS_MAX 4 /* helpers at once (two cores) */
 #define PDFS_WIDTH_DEFAULT 800
@@ -40,6 +43,9 @@ struct pdfs_job {
 	struct pdf_sbx *sbx;
 	long long timer;
 	struct timespec t0;
+	/* How the job ends: job_done() answers a request; a check goes on. */
+	void (*end)(struct pdfs_job *j, int rc, const uint8_t *res, size_t len);
+	void *arg;
 	struct pdfs_job *next;
 };
 
@@ -182,7 +188,7 @@ static void job_ready(struct loop *l, int fd, unsigned events, void *arg)
 	int rc = pdf_sbx_pump(j->sbx, &res, &len);
 
 	if (rc != E_AGAIN)
-		job_done(j, rc, res, len);
+		j->end(j, rc, res, len);
 }
 
 static void job_timeout(struct loop *l, long long id, void *arg)
@@ -216,10 +222,40 @@ static int cached(struct session *s, struct pdfs_job *j)
 	return 1;
 }
 
+/* Starts @j (owned from here on: freed on failure) in the sandbox, watched
+ * by the loop; it ends in j->end.  E_BUSY over PDFS_JOBS_MAX. */
+static int job_spawn(struct server *srv, struct pdfs_job *j)
+{
+	struct pdfs *p = srv->pdfs;
+	int rc;
+
+	if (p->n >= PDFS_JOBS_MAX) {
+		free(j);
+		return err_set(E_BUSY, "the PDF reader is busy (%d jobs): try again",
+			       PDFS_JOBS_MAX);
+	}
+	j->next = p->jobs;
+	p->jobs = j;
+	p->n++;
+	if (!(j->path = files_path(srv->files, j->sha)))
+		rc = err_set(E_NOMEM, "path");
+	else if ((j->job.path = j->path) &&
+		 (rc = pdf_sbx_start(&j->sbx, &j->job, &p->lim)) == E_OK &&
+		 (rc = loop_add_fd(srv->loop, pdf_sbx_fd(j->sbx), LOOP_READ, job_ready, j)) == E_OK)
+		j->timer = loop_add_timer(srv->loop, PDFS_WALL_MS, job_timeout, j);
+	if (rc < 0) {
+		if (j->sbx) { /* started but not watched: not in the loop */
+			pdf_sbx_free(j->sbx);
+			j->sbx = NULL;
+		}
+		job_free(j);
+	}
+	return rc; /* E_OK: j->end reports */
+}
+
 static int pdfs_submit(struct session *s, uint32_t id, const struct proto_node *req, enum pdf_op op)
 {
 	struct server *srv = session_server(s);
-	struct pdfs *p = srv->pdfs;
 	const char *hex = proto_attr(req, "sha256");
 	struct pdfs_job *j;
 	uint64_t size, v;
@@ -250,29 +286,8 @@ static int pdfs_submit(struct session *s, uint32_t id, const struct proto_node *
 		free(j);
 		return E_OK;
 	}
-	if (p->n >= PDFS_JOBS_MAX) {
-		free(j);
-		return err_set(E_BUSY, "the PDF reader is busy (%d jobs): try again",
-			       PDFS_JOBS_MAX);
-	}
-	j->next = p->jobs;
-	p->jobs = j;
-	p->n++;
-	if (!(j->path = files_path(srv->files, j->sha)))
-		rc = err_set(E_NOMEM, "path");
-	else if ((j->job.path = j->path) &&
-		 (rc = pdf_sbx_start(&j->sbx, &j->job, &p->lim)) == E_OK &&
-		 (rc = loop_add_fd(srv->loop, pdf_sbx_fd(j->sbx), LOOP_READ, job_ready, j)) == E_OK)
-		j->timer = loop_add_timer(srv->loop, PDFS_WALL_MS, job_timeout, j);
-	if (rc < 0) {
-		if (j->sbx) { /* started but not watched: not in the loop */
-			pdf_sbx_free(j->sbx);
-			j->sbx = NULL;
-		}
-		job_free(j);
-		return rc;
-	}
-	return E_OK; /* answered from job_done() */
+	j->end = job_done;
+	return job_spawn(srv, j);
 }
 
 int op_pdf_info(struct session *s, uint32_t id, const struct proto_node *req)
@@ -288,4 +303,101 @@ int op_pdf_text(struct session *s, uint32_t id, const struct proto_node *req)
 int op_pdf_render(struct session *s, uint32_t id, const struct proto_node *req)
 {
 	return pdfs_submit(s, id, req, PDF_OP_RENDER);
+}
+
+/* ---- Checking the PDFs attached to a change ---- */
+
+struct pdfs_check {
+	struct server *srv;
+	struct store_req *r;
+	pdfs_check_fn done;
+	size_t next; /* files[0..n_files), then the signed PDF */
+	char name[256];
+};
+
+/* 1 if the stored file looks like a PDF by its name or its first KiB. */
+static int looks_pdf(struct server *srv, const uint8_t sha[32], const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	char head[1024];
+	uint64_t size;
+	ssize_t got;
+	int fd, found = 0;
+
+	if (n >= 4 && strcasecmp(name + n - 4, ".pdf") == 0)
+		return 1;
+	if (files_open_read(srv->files, sha, &fd, &size) < 0)
+		return 0;
+	got = read(fd, head, sizeof(head));
+	close(fd);
+	for (ssize_t i = 0; i + 5 <= got && !found; i++)
+		found = memcmp(head + i, "%PDF-", 5) == 0;
+	return found;
+}
+
+static void check_next(struct pdfs_check *c);
+
+static void check_end(struct pdfs_job *j, int rc, const uint8_t *res, size_t len)
+{
+	struct pdfs_check *c = j->arg;
+
+	job_free(j);
+	if (rc < 0) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", err_detail()); /* err_set overwrites it */
+		rc = err_set(rc, "file %s: %s", c->name, why);
+		c->done(c->srv, c->r, rc);
+		free(c);
+		return;
+	}
+	check_next(c);
+}
+
+static void check_next(struct pdfs_check *c)
+{
+	const struct wf_change *ch = &c->r->ch;
+
+	while (c->next <= ch->n_files) {
+		size_t i = c->next++;
+		const char *hex = i < ch->n_files ? ch->files[i].sha256 : ch->signed_pdf;
+		const char *name = i < ch->n_files ? ch->files[i].name : "signed-pdf";
+		struct pdfs_job *j;
+		int rc;
+
+		if (!hex || strlen(hex) != 64 || !(j = calloc(1, sizeof(*j))))
+			continue;
+		if (proto_unhex(j->sha, hex) < 0 || !looks_pdf(c->srv, j->sha, name)) {
+			free(j);
+			continue;
+		}
+		snprintf(c->name, sizeof(c->name), "%s", name && *name ? name : hex);
+		j->srv = c->srv;
+		j->job.op = PDF_OP_INFO;
+		proto_hex(j->hex, j->sha);
+		clock_gettime(CLOCK_MONOTONIC, &j->t0);
+		j->end = check_end;
+		j->arg = c;
+		if ((rc = job_spawn(c->srv, j)) == E_OK)
+			return; /* check_end goes on */
+		c->done(c->srv, c->r, rc);
+		free(c);
+		return;
+	}
+	c->done(c->srv, c->r, E_OK);
+	free(c);
+}
+
+void pdfs_check(struct server *srv, struct store_req *r, pdfs_check_fn done)
+{
+	struct pdfs_check *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		done(srv, r, err_set(E_NOMEM, "pdf check"));
+		return;
+	}
+	c->srv = srv;
+	c->r = r;
+	c->done = done;
+	check_next(c);
 }

@@ -102,9 +102,21 @@ run $EX_LOCAL env DINH_PASSWORD="$PASS" $AN file put "$T/does-not-exist"
 # plain git tells the story.
 run $EX_OK env DINH_PASSWORD="$PASS" $AN wf list
 grep -q "register" "$T/out" || fail "wf list shows no register action"
-run $EX_OK env DINH_PASSWORD="$PASS" $AN doc create incoming \
+# A PDF attached to a document must open in the sandbox: random bytes
+# named .pdf are refused with the reason, a real PDF goes through.
+run $EX_SERVER env DINH_PASSWORD="$PASS" $AN doc create incoming \
 	--field "Subject=Về việc tổ chức hội nghị" --field "OrganName=UBND huyện" \
 	--file "$SUM:cong-van.pdf"
+grep -q "file cong-van.pdf: not a PDF" "$T/out" || fail "a fake PDF was not refused with its reason"
+printf '%s\n' '%PDF-1.4' '1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj' \
+	'2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj' \
+	'3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>> endobj' \
+	'trailer <</Root 1 0 R>>' '%%EOF' >"$T/cong-van.pdf"
+run $EX_OK env DINH_PASSWORD="$PASS" $AN file put "$T/cong-van.pdf"
+PDFSUM=$(sha256sum "$T/cong-van.pdf" | cut -d' ' -f1)
+run $EX_OK env DINH_PASSWORD="$PASS" $AN doc create incoming \
+	--field "Subject=Về việc tổ chức hội nghị" --field "OrganName=UBND huyện" \
+	--file "$PDFSUM:cong-van.pdf" --file "$SUM:phu-luc.bin"
 DOC=$(grep -o '^[0-9]\{4\}-den-[0-9]*' "$T/out" | head -n 1)
 [ -n "$DOC" ] || fail "doc create printed no document id: $(cat "$T/out")"
 run $EX_OK env DINH_PASSWORD="$PASS" $AN doc act "$DOC" register \
