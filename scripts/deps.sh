@@ -6,7 +6,7 @@ set -eu
 
 BUILD="build-essential autoconf automake libtool pkg-config gettext git"
 LIBS="libgnutls28-dev libxml2-dev libglib2.0-dev libpoppler-glib-dev libgit2-dev libsqlite3-dev zlib1g-dev check"
-TOOLS="gnutls-bin locales valgrind clang-format"
+TOOLS="gnutls-bin locales valgrind clang-format qpdf"
 PKGS="$BUILD $LIBS $TOOLS $*"
 
 missing=""
