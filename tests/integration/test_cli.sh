@@ -184,6 +184,18 @@ st=$?
 pid=
 [ "$st" -eq 0 ] || fail "dinhd exited $st after SIGTERM"
 
+# A malformed or schema-invalid definition: dinhd refuses to start and
+# names the file and the line.
+mkdir -p "$D/workflows"
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<workflow xmlns="urn:dinh:workflow:1" id="x"\n  name="Lỗi" kind="document" register="x" create-roles="clerk">\n  <state id="a" name="A" initial="true"/>\n  <transition id="go" name="Đi" from="a" to="nowhere" roles="mayor"/>\n</workflow>\n' \
+	>"$D/workflows/hong.xml"
+run 1 "$DINHD" -d --data-dir "$D" --listen 127.0.0.1:0
+grep -q "hong.xml:[0-9]" "$T/out" || fail "the refusal does not name the file and line"
+printf '<workflow><unclosed>\n' >"$D/workflows/hong.xml"
+run 1 "$DINHD" --check-config --data-dir "$D"
+grep -q "hong.xml:[0-9]" "$T/out" || fail "a malformed file is not named with its line"
+rm -f "$D/workflows/hong.xml"
+
 # The index is rebuilt from git alone, and agrees with it.
 rm -f "$D/index.db" "$D/index.db-wal" "$D/index.db-shm"
 run $EX_OK "$DINHD" --data-dir "$D" --reindex
