@@ -11,6 +11,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "server/conf.h"
+#include "workflow/code.h"
 
 struct config_key {
 	const char *group;
@@ -18,11 +19,11 @@ struct config_key {
 };
 
 static const struct config_key config_keys[] = {
-	{"server", "listen"},       {"server", "names"},        {"server", "commune"},
-	{"server", "idle-timeout"}, {"server", "max-sessions"}, {"server", "max-handshakes"},
-	{"server", "cert-days"},    {"tls", "allow-tls12"},     {"tls", "handshake-timeout"},
-	{"log", "level"},           {"workflow", "holidays"},   {"workflow", "issuer"},
-	{"workflow", "agency"},
+	{"server", "listen"},       {"server", "names"},         {"server", "commune"},
+	{"server", "idle-timeout"}, {"server", "max-sessions"},  {"server", "max-handshakes"},
+	{"server", "cert-days"},    {"tls", "allow-tls12"},      {"tls", "handshake-timeout"},
+	{"log", "level"},           {"workflow", "holidays"},    {"workflow", "issuer"},
+	{"workflow", "agency"},     {"workflow", "code-format"},
 };
 
 static void config_defaults(struct config *c)
@@ -50,6 +51,7 @@ void config_free(struct config *c)
 	free(c->holidays);
 	free(c->issuer);
 	free(c->agency);
+	free(c->code_format);
 	free(c);
 }
 
@@ -239,8 +241,11 @@ static int config_read(struct config *c, GKeyFile *kf, const char *path)
 	}
 	if ((rc = config_string(kf, path, "holidays", 4096, &c->holidays)) < 0 ||
 	    (rc = config_string(kf, path, "issuer", 32, &c->issuer)) < 0 ||
-	    (rc = config_string(kf, path, "agency", 32, &c->agency)) < 0)
+	    (rc = config_string(kf, path, "agency", 32, &c->agency)) < 0 ||
+	    (rc = config_string(kf, path, "code-format", 48, &c->code_format)) < 0)
 		return rc;
+	if (c->code_format && (rc = code_check(c->code_format)) < 0)
+		return err_set(rc, "%s: [workflow] %s", path, err_detail());
 	if (g_key_file_has_key(kf, "tls", "allow-tls12", NULL)) {
 		gboolean b = g_key_file_get_boolean(kf, "tls", "allow-tls12", &e);
 

@@ -26,6 +26,7 @@ struct config {
 	char *holidays;             /* [workflow] holidays: "2026-01-01, 2026-02-16..2026-02-20" */
 	char *issuer;               /* [workflow] issuer: symbol in numbers, default "UBND" */
 	char *agency;               /* [workflow] agency: first part of dossier codes */
+	char *code_format;          /* [workflow] code-format (workflow/code.h), or NULL */
 };
 
 #define CONFIG_DEFAULT_LISTEN "127.0.0.1:4343"

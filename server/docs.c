@@ -53,6 +53,7 @@ int docs_start(struct server *srv)
 	o.committer = "dinhd";
 	o.issuer = srv->cfg->issuer;
 	o.agency = srv->cfg->agency;
+	o.code_format = srv->cfg->code_format;
 	o.defs = srv->defs;
 	o.cal = srv->cal;
 	o.index_path = index;

@@ -20,6 +20,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "workflow/code.h"
 #include "workflow/idx.h"
 #include "workflow/repo.h"
 #include "workflow/store.h"
@@ -166,14 +167,17 @@ static int new_identity(struct store *st, struct store_req *r, const struct def_
 		gchar *sum;
 		unsigned long daily;
 
-		snprintf(path, sizeof(path), "counters/%s/%s.%.2s%.2s%.2s", year, wf->reg, day + 2,
-			 day + 5, day + 8);
+		char scope[8];
+
+		code_scope(st->opts.code_format, today, scope);
+		snprintf(path, sizeof(path), "counters/%s/%s.%s", year, wf->reg, scope);
 		if ((rc = counter_get(st->repo, path, &daily)) < 0)
 			return rc;
 		daily++;
 		pending_counter(p, path, daily);
-		snprintf(r->code, sizeof(r->code), "%s-%.2s%.2s%.2s-%04lu", st->opts.agency,
-			 day + 2, day + 5, day + 8, daily);
+		if ((rc = code_format(st->opts.code_format, st->opts.agency, today, daily, r->code,
+				      sizeof(r->code))) < 0)
+			return rc;
 		if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
 			return err_set(E_IO, "no randomness for the dossier secret");
 		for (size_t i = 0; i < sizeof(raw); i++)
@@ -528,6 +532,12 @@ int store_open(struct store **out, const struct store_opts *opts)
 		st->opts.issuer = "UBND";
 	if (!st->opts.agency)
 		st->opts.agency = "XA";
+	if (!st->opts.code_format)
+		st->opts.code_format = CODE_DEFAULT_FORMAT;
+	if ((rc = code_check(st->opts.code_format)) < 0) {
+		free(st);
+		return rc;
+	}
 	st->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (st->efd < 0) {
 		free(st);

@@ -33,9 +33,10 @@ struct store;
 
 struct store_opts {
 	const char *repo_path;
-	const char *committer; /* the server's name */
-	const char *issuer;    /* symbol of the commune's numbers: "UBND" */
-	const char *agency;    /* first part of dossier codes: "000.00.00.H01" */
+	const char *committer;   /* the server's name */
+	const char *issuer;      /* symbol of the commune's numbers: "UBND" */
+	const char *agency;      /* first part of dossier codes: "000.00.00.H01" */
+	const char *code_format; /* dossier codes (code.h); NULL: CODE_DEFAULT_FORMAT */
 	const struct def_set *defs;
 	const struct calendar *cal;
 	unsigned consolidate_packs; /* consolidate when this many packs (0: 64) */

@@ -30,11 +30,16 @@ static void su_open(int with_index)
 	o.cal = su.cal;
 	o.consolidate_packs = 8;
 	o.index_path = with_index ? su.index_path : NULL;
+	o.code_format = su.code_format;
 	ck_assert_int_eq(store_open(&su.st, &o), E_OK);
 }
 
 void su_setup_store(int with_index)
 {
+	const char *fmt = su.code_format;
+
+	memset(&su, 0, sizeof(su));
+	su.code_format = fmt;
 	snprintf(su.tmpdir, sizeof(su.tmpdir), "/tmp/dinh-test-store-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(su.tmpdir));
 	snprintf(su.repo_path, sizeof(su.repo_path), "%s/repo.git", su.tmpdir);

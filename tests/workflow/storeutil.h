@@ -18,6 +18,7 @@ struct su {
 	struct def_set *defs;
 	struct calendar *cal;
 	struct store *st;
+	const char *code_format; /* for the store, or NULL: the default */
 };
 extern struct su su;
 
