@@ -27,10 +27,20 @@
 
 #define HELPER_OUT_MAX ((size_t)64 << 20)
 
+/* Ends the process with @status once the answer is out.  _exit, not
+ * exit: a one-shot process leaves poppler's and fontconfig's caches to the
+ * kernel (a leak checker would only report those libraries' caches). */
+static int quit(int status)
+{
+	if (fflush(stdout) != 0)
+		status = 1;
+	_exit(status);
+}
+
 static int fail(int rc)
 {
 	printf("ERR %s %s\n", err_name(rc), err_detail());
-	return 1;
+	return quit(1);
 }
 
 /* Writes @s (valid UTF-8) as a "key=value" line, control characters turned
@@ -105,7 +115,7 @@ int main(int argc, char **argv)
 	}
 	fputs("OK\n", stdout);
 	if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
-		return 1;
+		return quit(1);
 	buf_free(&out);
-	return fflush(stdout) == 0 ? 0 : 1;
+	return quit(0);
 }
