@@ -5,9 +5,11 @@
 set -eu
 
 BUILD="build-essential autoconf automake libtool pkg-config gettext git"
-LIBS="libgnutls28-dev libxml2-dev libglib2.0-dev libpoppler-glib-dev libgit2-dev libsqlite3-dev zlib1g-dev check"
-TOOLS="gnutls-bin locales valgrind clang-format qpdf"
-PKGS="$BUILD $LIBS $TOOLS $*"
+LIBS="libgnutls28-dev libxml2-dev libglib2.0-dev libpoppler-glib-dev libgit2-dev libsqlite3-dev zlib1g-dev check
+	libcairo2-dev libpango1.0-dev libqrencode-dev"
+FONTS="fonts-liberation2 fonts-dejavu-core"
+TOOLS="gnutls-bin locales valgrind clang-format qpdf poppler-utils zbar-tools"
+PKGS="$BUILD $LIBS $FONTS $TOOLS $*"
 
 missing=""
 for p in $PKGS; do
