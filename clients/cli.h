@@ -91,8 +91,13 @@ int cmd_hall(const struct cli *c, int argc, char **argv);
 int cmd_file(const struct cli *c, int argc, char **argv);
 int cmd_doc(const struct cli *c, int argc, char **argv);
 int cmd_wf(const struct cli *c, int argc, char **argv);
-/* cmd_pdf.c: `dinh pdf info|text|render FILE`, offline, in the sandbox. */
+/* cmd_pdf.c: `dinh pdf info|text|render FILE`, offline, in the sandbox;
+ * `dinh pdf gen` goes to cmd_pdf_gen. */
 int cmd_pdf(const struct cli *c, int argc, char **argv);
+/* cmd_pdfgen.c: `dinh pdf gen KIND INPUT.xml OUT.pdf`, offline; @argv[0] is
+ * "gen". */
+int cmd_pdf_gen(const struct cli *c, int argc, char **argv);
+void cli_help_pdfgen(void);
 /* cmd_docq.c: `dinh doc inbox|search|lookup|register|stats`. */
 int cmd_doc_query(const struct cli *c, int argc, char **argv);
 void cli_help_docq(void);

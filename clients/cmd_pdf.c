@@ -104,8 +104,11 @@ int cmd_pdf(const struct cli *c, int argc, char **argv)
 	char path[4096];
 	int ex, rc;
 
+	if (argc >= 2 && strcmp(argv[1], "gen") == 0)
+		return cmd_pdf_gen(c, argc - 1, argv + 1);
 	if (argc < 2 || cli_wants_help(argc, argv) || strcmp(argv[1], "--help") == 0) {
 		help_pdf();
+		cli_help_pdfgen();
 		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
 	}
 	if (strcmp(argv[1], "info") == 0)
