@@ -49,10 +49,8 @@ static void print_help(void)
 		 "  doc inbox|search|lookup|register|stats  your work, search, registers, "
 		 "statistics\n"
 		 "  wf list                    workflows, their actions, the procedure catalogue\n"
-		 "  pdf info|text|render       read a PDF on this machine, in a sandbox
-"
-		 "  pdf gen                    generate a receipt, agenda, minutes or register
-"
+		 "  pdf info|text|render       read a PDF on this machine, in a sandbox\n"
+		 "  pdf gen                    generate a receipt, agenda, minutes or register\n"
 		 "\n"
 		 "The identity's password is read from --password-file, else from the\n"
 		 "environment variable DINH_PASSWORD, else asked on the terminal.\n"

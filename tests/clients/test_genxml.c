@@ -116,11 +116,11 @@ int main(void)
 	int rc;
 
 	tcase_set_timeout(t, 60);
+	tcase_add_checked_fixture(t, NULL, gen_release_caches);
 	tcase_add_loop_test(t, samples_render, 0, 5);
 	tcase_add_test(t, refusals);
 	tcase_add_test(t, command_line);
 	suite_add_tcase(s, t);
 	rc = tu_run(s);
-	gen_release_caches();
 	return rc;
 }
