@@ -60,4 +60,3 @@ int cmd_pdf_gen(const struct cli *c, int argc, char **argv)
 	free(pdf);
 	return rc == E_OK ? CLI_EXIT_OK : cli_fail(rc);
 }
-

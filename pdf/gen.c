@@ -345,7 +345,8 @@ void gen_fmt_dmy(char *out, size_t size, const char *iso)
 
 void gen_release_caches(void)
 {
+	/* Not cairo_debug_reset_static_data(): it asserts when pango still holds
+	 * a scaled font, and what it frees stays reachable anyway. */
 	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
 	FcFini();
 }
