@@ -190,7 +190,7 @@ int gen_minutes_pdf(uint8_t **out, size_t *len, const struct gen_minutes *m);
 int gen_register_pdf(uint8_t **out, size_t *len, const struct gen_register *r);
 
 /*
- * Drops pango's font map and fontconfig's caches.  Only for the end
+ * Drops pango's default font map (its fonts and caches).  Only for the end
  * of a process under a leak checker (tests): no gen_* call may run during
  * or after it.
  */

@@ -10,6 +10,17 @@
 
 #include "tests/testutil.h"
 
+/*
+ * LeakSanitizer's built-in suppressions for every suite: fontconfig's
+ * configuration and cache, set up once per process by pango and never freed
+ * (FcFini() asserts while pango holds them).  Only library-internal state.
+ */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
+
 int tu_run(Suite *s)
 {
 	SRunner *sr = srunner_create(s);
