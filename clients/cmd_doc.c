@@ -246,13 +246,14 @@ int cmd_doc(const struct cli *c, int argc, char **argv)
 	if (!sub)
 		return cli_usage_error(
 			_("'doc' needs a subcommand: create, act, comment, recall, show, inbox, "
-			  "search, lookup, register or stats"));
+			  "search, lookup, register, stats, receipt or control"));
 	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || cli_wants_help(argc, argv)) {
 		help_doc();
 		return CLI_EXIT_OK;
 	}
 	if (strcmp(sub, "inbox") == 0 || strcmp(sub, "search") == 0 || strcmp(sub, "lookup") == 0 ||
-	    strcmp(sub, "register") == 0 || strcmp(sub, "stats") == 0)
+	    strcmp(sub, "register") == 0 || strcmp(sub, "stats") == 0 ||
+	    strcmp(sub, "receipt") == 0 || strcmp(sub, "control") == 0)
 		return cmd_doc_query(c, argc, argv);
 	if (strcmp(sub, "create") == 0)
 		op = "doc.create", npos = 1;

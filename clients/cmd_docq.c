@@ -19,12 +19,15 @@ void cli_help_docq(void)
 	printf(_("       dinh doc inbox [mine|overdue|soon] [--limit N]\n"
 		 "       dinh doc search WORDS... [--limit N]\n"
 		 "       dinh doc lookup CODE\n"
-		 "       dinh doc register den|di|theo-doi|hs FROM TO [-o FILE.csv]\n"
+		 "       dinh doc register den|di|theo-doi|hs FROM TO [--pdf] [-o FILE]\n"
 		 "       dinh doc stats FROM TO\n"
+		 "       dinh doc receipt|control DOSSIER [-o FILE.pdf]\n"
 		 "Inbox: what waits for you (overdue: past its deadline; soon: due within two\n"
 		 "working days).  Search: words with or without diacritics (\"ho so\" finds\n"
 		 "\"hồ sơ\").  Registers (incoming, outgoing, follow-up book, dossiers) for the\n"
-		 "days FROM..TO (YYYY-MM-DD) as CSV; statistics of dossiers for a period.\n"));
+		 "days FROM..TO (YYYY-MM-DD) as CSV, or as a printable PDF; statistics of\n"
+		 "dossiers for a period; a dossier's receipt (with the QR code of its status\n"
+		 "page) or its process-control slip as PDF.\n"));
 }
 
 static const char *a(const struct proto_node *n, const char *k)
@@ -105,6 +108,7 @@ struct q_args {
 	int n_pos;
 	const char *limit;
 	const char *out;
+	int pdf;
 };
 
 static int q_parse(int argc, char **argv, struct q_args *q)
@@ -113,6 +117,10 @@ static int q_parse(int argc, char **argv, struct q_args *q)
 	for (int i = 2; i < argc; i++) {
 		const char **slot = NULL;
 
+		if (strcmp(argv[i], "--pdf") == 0) {
+			q->pdf = 1;
+			continue;
+		}
 		if (strcmp(argv[i], "--limit") == 0)
 			slot = &q->limit;
 		else if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--out") == 0)
@@ -157,8 +165,14 @@ static int q_request(const char *sub, const struct q_args *q, struct proto_node 
 		rc = rc ? rc : proto_node_set(req, "op", "doc.lookup");
 		rc = rc || q->n_pos < 1 ? rc : proto_node_set(req, "code", q->pos[0]);
 		want = 1;
+	} else if (strcmp(sub, "receipt") == 0 || strcmp(sub, "control") == 0) {
+		rc = rc ? rc
+			: proto_node_set(req, "op", sub[0] == 'r' ? "doc.receipt" : "doc.control");
+		rc = rc || q->n_pos < 1 ? rc : proto_node_set(req, "doc", q->pos[0]);
+		want = 1;
 	} else if (strcmp(sub, "register") == 0) {
 		rc = rc ? rc : proto_node_set(req, "op", "doc.register");
+		rc = rc || !q->pdf ? rc : proto_node_set(req, "format", "pdf");
 		rc = rc || q->n_pos < 3 ? rc : proto_node_set(req, "book", q->pos[0]);
 		rc = rc || q->n_pos < 3 ? rc : proto_node_set(req, "from", q->pos[1]);
 		rc = rc || q->n_pos < 3 ? rc : proto_node_set(req, "to", q->pos[2]);
@@ -198,16 +212,24 @@ int cmd_doc_query(const struct cli *c, int argc, char **argv)
 		return ex;
 	if ((ex = ask(c, req, &cl, &resp)) != CLI_EXIT_OK)
 		goto out;
-	if (strcmp(sub, "register") == 0) {
+	if (strcmp(sub, "register") == 0 || strcmp(sub, "receipt") == 0 ||
+	    strcmp(sub, "control") == 0) {
 		int rc;
 
-		snprintf(path, sizeof(path), "so-%s-%s-%s.csv", q.pos[0], q.pos[1], q.pos[2]);
+		if (strcmp(sub, "register") == 0)
+			snprintf(path, sizeof(path), "so-%s-%s-%s.%s", q.pos[0], q.pos[1], q.pos[2],
+				 q.pdf ? "pdf" : "csv");
+		else
+			snprintf(path, sizeof(path), "%s-%s.pdf",
+				 sub[0] == 'r' ? "giay-tiep-nhan" : "phieu-kiem-soat", q.pos[0]);
 		rc = cli_download(cl, a(resp, "sha256"), q.out ? q.out : path);
 		if (rc < 0)
 			ex = cli_fail(rc);
-		else
+		else if (*a(resp, "rows"))
 			printf(_("%s: %s rows, %s bytes in %s\n"), a(resp, "title"),
 			       a(resp, "rows"), a(resp, "size"), q.out ? q.out : path);
+		else
+			printf(_("%s bytes in %s\n"), a(resp, "size"), q.out ? q.out : path);
 	} else if (strcmp(sub, "stats") == 0) {
 		print_stats(resp);
 	} else {

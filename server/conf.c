@@ -23,7 +23,7 @@ static const struct config_key config_keys[] = {
 	{"server", "idle-timeout"}, {"server", "max-sessions"},  {"server", "max-handshakes"},
 	{"server", "cert-days"},    {"tls", "allow-tls12"},      {"tls", "handshake-timeout"},
 	{"log", "level"},           {"workflow", "holidays"},    {"workflow", "issuer"},
-	{"workflow", "agency"},     {"workflow", "code-format"},
+	{"workflow", "agency"},     {"workflow", "code-format"}, {"workflow", "status-url"},
 };
 
 static void config_defaults(struct config *c)
@@ -52,6 +52,7 @@ void config_free(struct config *c)
 	free(c->issuer);
 	free(c->agency);
 	free(c->code_format);
+	free(c->status_url);
 	free(c);
 }
 
@@ -242,7 +243,8 @@ static int config_read(struct config *c, GKeyFile *kf, const char *path)
 	if ((rc = config_string(kf, path, "holidays", 4096, &c->holidays)) < 0 ||
 	    (rc = config_string(kf, path, "issuer", 32, &c->issuer)) < 0 ||
 	    (rc = config_string(kf, path, "agency", 32, &c->agency)) < 0 ||
-	    (rc = config_string(kf, path, "code-format", 48, &c->code_format)) < 0)
+	    (rc = config_string(kf, path, "code-format", 48, &c->code_format)) < 0 ||
+	    (rc = config_string(kf, path, "status-url", 256, &c->status_url)) < 0)
 		return rc;
 	if (c->code_format && (rc = code_check(c->code_format)) < 0)
 		return err_set(rc, "%s: [workflow] %s", path, err_detail());

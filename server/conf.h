@@ -27,6 +27,7 @@ struct config {
 	char *issuer;               /* [workflow] issuer: symbol in numbers, default "UBND" */
 	char *agency;               /* [workflow] agency: first part of dossier codes */
 	char *code_format;          /* [workflow] code-format (workflow/code.h), or NULL */
+	char *status_url;           /* [workflow] status-url: the code is appended, or NULL */
 };
 
 #define CONFIG_DEFAULT_LISTEN "127.0.0.1:4343"

@@ -42,4 +42,10 @@ int op_doc_lookup(struct session *s, uint32_t id, const struct proto_node *req);
 int op_doc_register(struct session *s, uint32_t id, const struct proto_node *req);
 int op_doc_stats(struct session *s, uint32_t id, const struct proto_node *req);
 
+/* docs_gen.c: documents made from the workflow's data as PDF. */
+int op_doc_receipt(struct session *s, uint32_t id, const struct proto_node *req);
+int op_doc_control(struct session *s, uint32_t id, const struct proto_node *req);
+int docs_register_pdf(struct session *s, uint32_t id, const char *book, const char *from,
+		      const char *to);
+
 #endif

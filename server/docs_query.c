@@ -209,6 +209,10 @@ int op_doc_register(struct session *s, uint32_t id, const struct proto_node *req
 	if ((rc = books_parse(name, &b.book)) < 0 || (rc = need_day(req, "from", &from)) < 0 ||
 	    (rc = need_day(req, "to", &to)) < 0)
 		return rc;
+	if (proto_attr(req, "format") && strcmp(proto_attr(req, "format"), "pdf") == 0)
+		return docs_register_pdf(s, id, name, from, to);
+	if (proto_attr(req, "format") && strcmp(proto_attr(req, "format"), "csv") != 0)
+		return err_set(E_INVAL, "format must be csv or pdf");
 	buf_init(&b.csv, DOCS_CSV_MAX);
 	if ((rc = books_header(b.book, &b.csv)) < 0 ||
 	    (rc = idx_register(b.srv->index, books_register(b.book), from, to, 0, book_row, &b)) <

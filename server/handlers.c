@@ -614,6 +614,8 @@ static const struct handler handlers[] = {
 	{"doc.lookup", ROLE_ANY & ~ROLE_HALL, op_doc_lookup},
 	{"doc.register", ROLES_REGISTERS, op_doc_register},
 	{"doc.stats", ROLES_REGISTERS, op_doc_stats},
+	{"doc.receipt", ROLE_ANY & ~ROLE_HALL, op_doc_receipt},
+	{"doc.control", ROLE_ANY & ~ROLE_HALL, op_doc_control},
 	{"pdf.info", ROLE_ANY & ~ROLE_HALL, op_pdf_info},
 	{"pdf.text", ROLE_ANY & ~ROLE_HALL, op_pdf_text},
 	{"pdf.render", ROLE_ANY, op_pdf_render},

@@ -37,6 +37,7 @@ struct server {
 	long long due_timer;  /* deadline events */
 	GHashTable *due_sent; /* "doc|person|due|kind" already announced */
 	struct pdfs *pdfs;    /* PDF jobs in the sandbox */
+	struct work *work;    /* job threads (PDF generation) */
 	/* private to server.c and session.c from here on */
 	struct server_priv *priv;
 };

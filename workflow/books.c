@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/err.h"
@@ -149,7 +150,7 @@ static const char *notes(const struct doc *d, char *out, size_t size)
 }
 
 static int row_incoming(const struct def_set *defs, const struct doc *d, const struct idx_row *r,
-			const char **v, char (*tmp)[DOC_VALUE_MAX + 64])
+			const char **v, char (*tmp)[BOOKS_CELL_MAX])
 {
 	const struct doc_step *handed = step_with(defs, d, 0);
 	const char *arrival = doc_field(d, "ArrivalDate");
@@ -168,7 +169,7 @@ static int row_incoming(const struct def_set *defs, const struct doc *d, const s
 }
 
 static int row_outgoing(const struct def_set *defs, const struct doc *d, const struct idx_row *r,
-			const char **v, char (*tmp)[DOC_VALUE_MAX + 64])
+			const char **v, char (*tmp)[BOOKS_CELL_MAX])
 {
 	const struct doc_step *signed_by = step_with(defs, d, 1);
 	const char *issued = doc_field(d, "IssuedDate"), *signer = doc_field(d, "SignerInfo");
@@ -187,7 +188,7 @@ static int row_outgoing(const struct def_set *defs, const struct doc *d, const s
 }
 
 static int row_followup(const struct def_set *defs, const struct doc *d, const struct idx_row *r,
-			const char **v, char (*tmp)[DOC_VALUE_MAX + 64])
+			const char **v, char (*tmp)[BOOKS_CELL_MAX])
 {
 	size_t at = 0;
 
@@ -213,7 +214,7 @@ static int row_followup(const struct def_set *defs, const struct doc *d, const s
 }
 
 static int row_dossier(const struct def_set *defs, const struct doc *d, const struct idx_row *r,
-		       const char **v, char (*tmp)[DOC_VALUE_MAX + 64])
+		       const char **v, char (*tmp)[BOOKS_CELL_MAX])
 {
 	const struct def_procedure *p = def_procedure(defs, r->procedure);
 
@@ -230,28 +231,33 @@ static int row_dossier(const struct def_set *defs, const struct doc *d, const st
 	return 10;
 }
 
+size_t books_cells(enum books_book b, const struct def_set *defs, const struct doc *d,
+		   const struct idx_row *row, struct books_cells *c)
+{
+	switch (b) {
+	case BOOKS_INCOMING:
+		return (size_t)row_incoming(defs, d, row, c->v, c->tmp);
+	case BOOKS_OUTGOING:
+		return (size_t)row_outgoing(defs, d, row, c->v, c->tmp);
+	case BOOKS_FOLLOWUP:
+		return (size_t)row_followup(defs, d, row, c->v, c->tmp);
+	default:
+		return (size_t)row_dossier(defs, d, row, c->v, c->tmp);
+	}
+}
+
 int books_row(enum books_book b, const struct def_set *defs, const struct doc *d,
 	      const struct idx_row *row, struct buf *out)
 {
-	char tmp[5][DOC_VALUE_MAX + 64]; /* dates and joined values of this row */
-	const char *v[11];
-	int n, rc = E_OK;
+	struct books_cells *c = malloc(sizeof(*c));
+	size_t n;
+	int rc = E_OK;
 
-	switch (b) {
-	case BOOKS_INCOMING:
-		n = row_incoming(defs, d, row, v, tmp);
-		break;
-	case BOOKS_OUTGOING:
-		n = row_outgoing(defs, d, row, v, tmp);
-		break;
-	case BOOKS_FOLLOWUP:
-		n = row_followup(defs, d, row, v, tmp);
-		break;
-	default:
-		n = row_dossier(defs, d, row, v, tmp);
-		break;
-	}
-	for (int i = 0; i < n && rc == E_OK; i++)
-		rc = field(out, v[i], i == 0);
+	if (!c)
+		return err_set(E_NOMEM, "register row");
+	n = books_cells(b, defs, d, row, c);
+	for (size_t i = 0; i < n && rc == E_OK; i++)
+		rc = field(out, c->v[i], i == 0);
+	free(c);
 	return rc < 0 ? rc : buf_append(out, "\r\n", 2);
 }

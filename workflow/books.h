@@ -32,6 +32,20 @@ const char *books_title(enum books_book b);
 
 /* Appends the byte-order mark and the heading row. */
 int books_header(enum books_book b, struct buf *out);
+#define BOOKS_COLUMNS_MAX 10
+#define BOOKS_CELL_MAX (DOC_VALUE_MAX + 64)
+
+/* The cells of one row: v[i] borrowed from the document or from tmp. */
+struct books_cells {
+	const char *v[BOOKS_COLUMNS_MAX + 1];
+	char tmp[5][BOOKS_CELL_MAX];
+};
+
+/* Fills @c with the row of @d (@row its index row); returns the number of
+ * cells (the book's columns).  A NULL cell is empty. */
+size_t books_cells(enum books_book b, const struct def_set *defs, const struct doc *d,
+		   const struct idx_row *row, struct books_cells *c);
+
 /* Appends the row of one document (@row is its index row). */
 int books_row(enum books_book b, const struct def_set *defs, const struct doc *d,
 	      const struct idx_row *row, struct buf *out);

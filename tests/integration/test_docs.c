@@ -278,6 +278,77 @@ START_TEST(test_pdf_ops)
 }
 END_TEST
 
+/* The desk receives a dossier: its receipt and slip are PDFs made from it,
+ * whose text (read back in the sandbox) has the code; the dossier book is
+ * a PDF too; a document that is not a dossier has no receipt. */
+START_TEST(test_generated_documents)
+{
+	struct hx_ident desk = {NULL, NULL};
+	struct hx_conn *a, *k;
+	struct proto_node *resp = NULL;
+	char doc[64], code[64], pdf[65], txt[65], day[11], *pid;
+
+	fx_start(NULL);
+	today(day);
+	a = as(&fx_admin);
+	pid = fx_add_user(a, "Hoàng Thị Dung", "desk", &desk);
+	k = as(&desk);
+	{
+		const char *kv[] = {"workflow",     "dossier",   "rid",        "g-1",
+				    "@ProcedureId", "khai-sinh", "@Applicant", "Vi Thị Lan",
+				    "@Channel",     "online",    NULL};
+
+		snprintf(doc, sizeof(doc), "%s", change(k, "doc.create", kv, "doc"));
+	}
+	ck_assert_int_eq(hx_call(k, NULL, "doc.receipt", "doc", doc, NULL), E_INVAL); /* not yet */
+	{
+		const char *kv[] = {"doc", doc, "action", "receive", "rid", "g-2", NULL};
+
+		ck_assert_str_eq(change(k, "doc.act", kv, "state"), "received");
+	}
+	ck_assert_int_eq(hx_call(k, &resp, "doc.show", "doc", doc, NULL), E_OK);
+	snprintf(code, sizeof(code), "%s", proto_attr(resp, "code"));
+	proto_node_free(resp);
+	ck_assert_int_eq(hx_call(k, &resp, "doc.receipt", "doc", doc, NULL), E_OK);
+	snprintf(pdf, sizeof(pdf), "%s", proto_attr(resp, "sha256"));
+	proto_node_free(resp);
+	ck_assert_int_eq(hx_call(a, &resp, "pdf.text", "sha256", pdf, NULL), E_OK);
+	snprintf(txt, sizeof(txt), "%s", proto_attr(resp, "text"));
+	proto_node_free(resp);
+	{
+		char *path, *text = NULL;
+		size_t len;
+
+		ck_assert_int_eq(asprintf(&path, "files/%.2s/%s", txt, txt) > 0, 1);
+		text = hx_slurp(fx_dir, path, &len);
+		ck_assert_ptr_nonnull(text);
+		ck_assert_ptr_nonnull(strstr(text, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"));
+		ck_assert_ptr_nonnull(strstr(text, code));
+		ck_assert_ptr_nonnull(strstr(text, "Vi Thị Lan"));
+		ck_assert_ptr_nonnull(strstr(text, "Đăng ký khai sinh"));
+		free(text);
+		free(path);
+	}
+	ck_assert_int_eq(hx_call(k, &resp, "doc.control", "doc", doc, NULL), E_OK);
+	ck_assert_uint_eq(strlen(proto_attr(resp, "sha256")), 64);
+	proto_node_free(resp);
+	ck_assert_int_eq(hx_call(k, &resp, "doc.register", "book", "hs", "from", day, "to", day,
+				 "format", "pdf", NULL),
+			 E_OK);
+	ck_assert_int_eq(hx_call(a, NULL, "pdf.info", "sha256", proto_attr(resp, "sha256"), NULL),
+			 E_OK);
+	proto_node_free(resp);
+	ck_assert_int_eq(hx_call(k, NULL, "doc.register", "book", "hs", "from", day, "to", day,
+				 "format", "docx", NULL),
+			 E_INVAL);
+	hx_close(k);
+	hx_close(a);
+	fx_stop_ok();
+	hx_ident_clear(&desk);
+	free(pid);
+}
+END_TEST
+
 static Suite *docs_suite(void)
 {
 	Suite *s = suite_create("docs");
@@ -287,6 +358,7 @@ static Suite *docs_suite(void)
 	tcase_add_checked_fixture(tc, NULL, fx_teardown);
 	tcase_add_test(tc, test_deadline_event_and_inbox);
 	tcase_add_test(tc, test_pdf_ops);
+	tcase_add_test(tc, test_generated_documents);
 	suite_add_tcase(s, tc);
 	return s;
 }

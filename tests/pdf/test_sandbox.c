@@ -179,7 +179,7 @@ static const char *bomb(unsigned mb)
 
 START_TEST(bomb_hang_crash)
 {
-	struct pdf_limits lim = {1, 256u << 20, 4000, 0};
+	struct pdf_limits lim = {1, 256u << 20, 30000, 0};
 	struct buf out;
 	char fifo[128], fake[128], *helper;
 	long long t0;
@@ -189,8 +189,8 @@ START_TEST(bomb_hang_crash)
 	/* 512 MB of content from 0.5 MB (about 3 s of poppler's CPU here):
 	 * the limit of 1 s ends it. */
 	rc = run(PDF_OP_RENDER, bomb(512), 1, 200, &lim, &out);
-	ck_assert_msg(rc == E_TIMEOUT, "bomb: %s %s", err_name(rc), err_detail());
-	ck_assert_ptr_nonnull(strstr(err_detail(), "CPU"));
+	ck_assert_msg(rc == E_TIMEOUT && strstr(err_detail(), "CPU"), "bomb: %s %s", err_name(rc),
+		      err_detail());
 	/* A file that never finishes arriving (a FIFO nobody writes): the
 	 * wall clock ends it. */
 	snprintf(fifo, sizeof(fifo), "%s/fifo.pdf", dir);
