@@ -340,7 +340,16 @@ static void check_next(struct pdfs_check *c);
 static void check_end(struct pdfs_job *j, int rc, const uint8_t *res, size_t len)
 {
 	struct pdfs_check *c = j->arg;
+	size_t i = c->next - 1;
 
+	/* The start of its text goes with the file, for search. */
+	if (rc == E_OK && i < c->r->ch.n_files && len) {
+		char *t = strndup((const char *)res,
+				  len < DOC_FILE_TEXT_MAX + 8 ? len : DOC_FILE_TEXT_MAX + 8);
+
+		c->r->ch.files[i].text = t ? (char *)store_req_str(c->r, t) : NULL;
+		free(t);
+	}
 	job_free(j);
 	if (rc < 0) {
 		char why[256];
@@ -373,7 +382,7 @@ static void check_next(struct pdfs_check *c)
 		}
 		snprintf(c->name, sizeof(c->name), "%s", name && *name ? name : hex);
 		j->srv = c->srv;
-		j->job.op = PDF_OP_INFO;
+		j->job.op = PDF_OP_TEXT; /* opens it, checks its pages, reads its text */
 		proto_hex(j->hex, j->sha);
 		clock_gettime(CLOCK_MONOTONIC, &j->t0);
 		j->end = check_end;

@@ -22,7 +22,8 @@ struct store_req;
 /*
  * Every PDF attached to the change @r must open in the sandbox with a
  * page: the files whose content starts with "%PDF-" (in its first KiB) or
- * whose name ends in ".pdf", and the signed PDF.  @done is called once,
+ * whose name ends in ".pdf", and the signed PDF.  The start of each
+ * attached file's text is kept in r->ch.files[i].text, for search.  @done is called once,
  * with E_OK or the first refusal (E_INVAL "file NAME: reason", E_TIMEOUT,
  * E_BUSY...), possibly before pdfs_check() returns (nothing to check).
  */

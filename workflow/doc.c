@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdio.h>
@@ -72,8 +73,10 @@ void doc_free(struct doc *d)
 		free(d->fields[i].name);
 		free(d->fields[i].value);
 	}
-	for (size_t i = 0; i < d->n_files; i++)
+	for (size_t i = 0; i < d->n_files; i++) {
 		free(d->files[i].name);
+		free(d->files[i].text);
+	}
 	for (size_t i = 0; i < d->n_steps; i++)
 		step_free(&d->steps[i]);
 	for (size_t i = 0; i < d->n_comments; i++) {
@@ -161,6 +164,29 @@ int doc_add_file(struct doc *d, const char *sha256, const char *name)
 		return E_NOMEM;
 	d->n_files++;
 	return E_OK;
+}
+
+int doc_set_file_text(struct doc *d, size_t i, const char *text)
+{
+	size_t n = strlen(text);
+	gchar *valid;
+	char *p;
+
+	if (i >= d->n_files)
+		return err_set(E_INVAL, "no file %zu", i);
+	if (n > DOC_FILE_TEXT_MAX) {
+		n = DOC_FILE_TEXT_MAX;
+		while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
+			n--; /* not inside a character */
+	}
+	valid = g_utf8_make_valid(text, (gssize)n);
+	for (p = valid; *p; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t')
+			*p = ' '; /* XML 1.0 allows no other control character */
+	free(d->files[i].text);
+	d->files[i].text = *valid ? strdup(valid) : NULL;
+	g_free(valid);
+	return !*text || d->files[i].text ? E_OK : err_set(E_NOMEM, "file text");
 }
 
 int doc_add_comment(struct doc *d, const char *who, const char *text)
@@ -301,7 +327,11 @@ int doc_to_xml(const struct doc *d, char **out, size_t *len)
 	}
 	for (size_t i = 0; i < d->n_files; i++)
 		if (buf_printf(&b, "  <File sha256=\"%s\"", d->files[i].sha256) < 0 ||
-		    attr(&b, "name", d->files[i].name) < 0 || buf_printf(&b, "/>\n") < 0)
+		    attr(&b, "name", d->files[i].name) < 0 ||
+		    (d->files[i].text
+			     ? buf_append(&b, ">", 1) < 0 || esc(&b, d->files[i].text) < 0 ||
+				       buf_printf(&b, "</File>\n") < 0
+			     : buf_printf(&b, "/>\n") < 0))
 			goto out;
 	for (size_t i = 0; i < d->n_comments; i++)
 		if (buf_printf(&b, "  <Comment") < 0 || attr(&b, "by", d->comments[i].name) < 0 ||
@@ -395,6 +425,8 @@ static int parse_child(struct doc *d, xmlNode *c)
 
 		rc = sha ? doc_add_file(d, sha, prop(c, "name"))
 			 : err_set(E_XML, "File without sha256");
+		if (rc == E_OK && *t)
+			rc = doc_set_file_text(d, d->n_files - 1, t);
 	} else if (strcmp(name, "Comment") == 0) {
 		rc = doc_add_comment(d, prop(c, "by") ? prop(c, "by") : "", t);
 	} else if (strcmp(name, "Step") == 0) {

@@ -32,9 +32,12 @@ struct doc_step {
 	char *note; /* may be NULL */
 };
 
+#define DOC_FILE_TEXT_MAX 8192 /* bytes of a file's text kept for search */
+
 struct doc_file {
 	char sha256[65];
 	char *name;
+	char *text; /* the start of a PDF's text, for search; NULL for none */
 };
 
 struct doc {
@@ -75,6 +78,9 @@ const char *doc_field(const struct doc *d, const char *name);
 int doc_set_field(struct doc *d, const char *name, const char *value);
 int doc_add_step(struct doc *d, const struct doc_step *step);
 int doc_add_file(struct doc *d, const char *sha256, const char *name);
+/* Keeps the first DOC_FILE_TEXT_MAX bytes of @text (cut on a character,
+ * control characters as spaces, made valid UTF-8) as file @i's text. */
+int doc_set_file_text(struct doc *d, size_t i, const char *text);
 int doc_add_comment(struct doc *d, const char *who, const char *text);
 int doc_set_str(char **slot, const char *value);
 

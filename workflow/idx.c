@@ -29,7 +29,7 @@
 
 /* Bumped whenever the tables change: an index of another version is
  * dropped and made again from git. */
-#define IDX_SCHEMA_VERSION "1"
+#define IDX_SCHEMA_VERSION "2" /* 2: files' names and texts searched */
 
 static const char idx_drop_all[] = "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS doc;"
 				   " DROP TABLE IF EXISTS handler; DROP TABLE IF EXISTS inbox;"
@@ -266,6 +266,10 @@ static int derive_text(const struct doc *d, struct idx_entry *e)
 		ADD(d->fields[i].value);
 	for (size_t i = 0; i < d->n_coop; i++)
 		ADD(d->coop[i]);
+	for (size_t i = 0; i < d->n_files; i++) {
+		ADD(d->files[i].name);
+		ADD(d->files[i].text);
+	}
 	for (size_t i = 0; i < d->n_comments; i++)
 		ADD(d->comments[i].value);
 	for (size_t i = 0; i < d->n_steps; i++) {

@@ -156,7 +156,9 @@ int wf_apply(const struct def_set *defs, const struct calendar *cal, struct doc 
 		if ((rc = doc_set_field(d, ch->fields[i].name, ch->fields[i].value)) < 0)
 			return rc;
 	for (size_t i = 0; i < ch->n_files; i++)
-		if ((rc = doc_add_file(d, ch->files[i].sha256, ch->files[i].name)) < 0)
+		if ((rc = doc_add_file(d, ch->files[i].sha256, ch->files[i].name)) < 0 ||
+		    (ch->files[i].text &&
+		     (rc = doc_set_file_text(d, d->n_files - 1, ch->files[i].text)) < 0))
 			return rc;
 	if (ch->signed_pdf && (rc = doc_add_file(d, ch->signed_pdf, "signed.pdf")) < 0)
 		return rc;

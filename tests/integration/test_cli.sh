@@ -110,7 +110,10 @@ run $EX_SERVER env DINH_PASSWORD="$PASS" $AN doc create incoming \
 grep -q "file cong-van.pdf: not a PDF" "$T/out" || fail "a fake PDF was not refused with its reason"
 printf '%s\n' '%PDF-1.4' '1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj' \
 	'2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj' \
-	'3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>> endobj' \
+	'3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R' \
+	'/Resources<</Font<</F1 5 0 R>>>>>> endobj' \
+	'4 0 obj <</Length 55>> stream' 'BT /F1 12 Tf 72 700 Td (Ke hoach phong chong han han) Tj ET' \
+	'endstream endobj' '5 0 obj <</Type/Font/Subtype/Type1/BaseFont/Helvetica>> endobj' \
 	'trailer <</Root 1 0 R>>' '%%EOF' >"$T/cong-van.pdf"
 run $EX_OK env DINH_PASSWORD="$PASS" $AN file put "$T/cong-van.pdf"
 PDFSUM=$(sha256sum "$T/cong-van.pdf" | cut -d' ' -f1)
@@ -146,6 +149,8 @@ DOC2=$(grep -o '^[0-9]\{4\}-den-[0-9]*' "$T/out" | head -n 1)
 run $EX_OK env DINH_PASSWORD="$PASS" $AN doc inbox
 grep -q "^$DOC2 " "$T/out" || fail "the new document is not in the clerk's inbox"
 grep -q "^$DOC " "$T/out" && fail "a registered document waits for the chair, not the clerk"
+run $EX_OK env DINH_PASSWORD="$PASS" $AN doc search phong chong han
+grep -q "^$DOC " "$T/out" || fail "search does not find the words of the attached PDF"
 run $EX_OK env DINH_PASSWORD="$PASS" $AN doc search ho so dat dai
 grep -q "^$DOC2 " "$T/out" || fail "search without diacritics did not find it"
 grep -q "^$DOC " "$T/out" && fail "search found a document without those words"
