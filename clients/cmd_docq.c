@@ -16,8 +16,8 @@
 
 void cli_help_docq(void)
 {
-	printf(_("       dinh doc inbox [mine|overdue|soon] [--limit N]\n"
-		 "       dinh doc search WORDS... [--limit N]\n"
+	printf(_("       dinh doc inbox [mine|overdue|soon] [--limit N] [--offset N]\n"
+		 "       dinh doc search WORDS... [--limit N] [--offset N]\n"
 		 "       dinh doc lookup CODE\n"
 		 "       dinh doc register den|di|theo-doi|hs FROM TO [--pdf] [-o FILE]\n"
 		 "       dinh doc stats FROM TO\n"
@@ -107,6 +107,7 @@ struct q_args {
 	const char *pos[16];
 	int n_pos;
 	const char *limit;
+	const char *offset;
 	const char *out;
 	int pdf;
 };
@@ -123,6 +124,8 @@ static int q_parse(int argc, char **argv, struct q_args *q)
 		}
 		if (strcmp(argv[i], "--limit") == 0)
 			slot = &q->limit;
+		else if (strcmp(argv[i], "--offset") == 0)
+			slot = &q->offset;
 		else if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--out") == 0)
 			slot = &q->out;
 		if (slot) {
@@ -185,6 +188,8 @@ static int q_request(const char *sub, const struct q_args *q, struct proto_node 
 	}
 	if (rc == E_OK && q->limit)
 		rc = proto_node_set(req, "limit", q->limit);
+	if (rc == E_OK && q->offset)
+		rc = proto_node_set(req, "offset", q->offset);
 	if (rc < 0) {
 		proto_node_free(req);
 		return cli_fail(err_set(E_NOMEM, "request"));

@@ -91,6 +91,16 @@ static size_t req_limit(const struct proto_node *req)
 	return v > DOCS_ROWS_MAX ? DOCS_ROWS_MAX : (size_t)v;
 }
 
+/* The first row a request wants: attribute offset (0). */
+static size_t req_offset(const struct proto_node *req)
+{
+	uint64_t v = 0;
+
+	if (proto_attr_u64(req, "offset", &v) < 0 || v > IDX_LIMIT_MAX * 100ull)
+		v = 0;
+	return (size_t)v;
+}
+
 /* Replies with @body, or fails with @rc (the body freed). */
 static int reply_rows(struct session *s, uint32_t id, struct proto_node *body, int rc, size_t n)
 {
@@ -126,7 +136,8 @@ int op_doc_inbox(struct session *s, uint32_t id, const struct proto_node *req)
 		return err_set(E_INVAL, "box must be mine, overdue or soon");
 	}
 	docs_days(srv, today, soon);
-	rc = idx_inbox(srv->index, me->id, me->roles, b, today, soon, req_limit(req), add_row, &c);
+	rc = idx_inbox_page(srv->index, me->id, me->roles, b, today, soon, req_offset(req),
+			    req_limit(req), add_row, &c);
 	return reply_rows(s, id, c.body, rc, c.n);
 }
 
@@ -141,7 +152,7 @@ int op_doc_search(struct session *s, uint32_t id, const struct proto_node *req)
 		return err_set(E_INVAL, "attribute q (the words to look for, at most 512 bytes)");
 	if (!(c.body = proto_node_new("resp")))
 		return err_set(E_NOMEM, "reply");
-	rc = idx_search(srv->index, q, req_limit(req), add_row, &c);
+	rc = idx_search_page(srv->index, q, req_offset(req), req_limit(req), add_row, &c);
 	return reply_rows(s, id, c.body, rc, c.n);
 }
 

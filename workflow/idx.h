@@ -108,12 +108,19 @@ enum idx_box {
  */
 int idx_inbox(struct idx *ix, const char *person, unsigned roles, enum idx_box box,
 	      const char *today, const char *soon, size_t limit, idx_row_fn fn, void *arg);
+/* The same from row @offset on (the first IDX_LIMIT_MAX rows can be paged). */
+int idx_inbox_page(struct idx *ix, const char *person, unsigned roles, enum idx_box box,
+		   const char *today, const char *soon, size_t offset, size_t limit, idx_row_fn fn,
+		   void *arg);
 
 /* Full-text search (subject, fields, comments, number, code, names), with
  * diacritics folded on both sides; every word of @query must match, the
  * last one as a prefix ("khai s" finds "khai sinh").  Newest documents
  * first (FTS5 then stops at @limit instead of ranking every match). */
 int idx_search(struct idx *ix, const char *query, size_t limit, idx_row_fn fn, void *arg);
+/* The same from match @offset on. */
+int idx_search_page(struct idx *ix, const char *query, size_t offset, size_t limit, idx_row_fn fn,
+		    void *arg);
 
 /*
  * The rows of register @reg ("den", "di", "hs") numbered on the days

@@ -135,6 +135,13 @@ static int box_key(struct idx *ix, sqlite3_stmt *st, const char *who, struct box
 int idx_inbox(struct idx *ix, const char *person, unsigned roles, enum idx_box box,
 	      const char *today, const char *soon, size_t limit, idx_row_fn fn, void *arg)
 {
+	return idx_inbox_page(ix, person, roles, box, today, soon, 0, limit, fn, arg);
+}
+
+int idx_inbox_page(struct idx *ix, const char *person, unsigned roles, enum idx_box box,
+		   const char *today, const char *soon, size_t offset, size_t limit, idx_row_fn fn,
+		   void *arg)
+{
 	static const char *const sqls[] = {
 		[IDX_BOX_MINE] = "SELECT n, due FROM inbox WHERE who = ?1 ORDER BY due LIMIT ?4",
 		[IDX_BOX_OVERDUE] = "SELECT n, due FROM inbox WHERE who = ?1 AND due < ?2"
@@ -151,6 +158,9 @@ int idx_inbox(struct idx *ix, const char *person, unsigned roles, enum idx_box b
 	if ((unsigned)box > IDX_BOX_SOON)
 		return err_set(E_INVAL, "no such inbox");
 	limit = cap(limit, IDX_LIMIT_MAX);
+	if (offset >= IDX_LIMIT_MAX)
+		return E_OK;                        /* nothing that far */
+	limit = cap(offset + limit, IDX_LIMIT_MAX); /* the rows read, the first skipped */
 	hits = calloc(limit + 1, sizeof(*hits));
 	if (!hits)
 		return err_set(E_NOMEM, "inbox");
@@ -169,7 +179,7 @@ int idx_inbox(struct idx *ix, const char *person, unsigned roles, enum idx_box b
 		if ((rc = box_key(ix, st, key, hits, &n_hits, limit)) < 0)
 			goto out;
 	}
-	for (size_t i = 0; i < n_hits && rc == E_OK; i++) {
+	for (size_t i = offset; i < n_hits && rc == E_OK; i++) {
 		sqlite3_reset(row);
 		sqlite3_bind_int64(row, 1, hits[i].n);
 		rc = each_row(ix, row, fn, arg);
@@ -223,8 +233,14 @@ static int fts_query(const char *q, struct buf *out)
 
 int idx_search(struct idx *ix, const char *query, size_t limit, idx_row_fn fn, void *arg)
 {
+	return idx_search_page(ix, query, 0, limit, fn, arg);
+}
+
+int idx_search_page(struct idx *ix, const char *query, size_t offset, size_t limit, idx_row_fn fn,
+		    void *arg)
+{
 	static const char sql[] = "SELECT " IDX_ROW_COLUMNS " FROM ft JOIN doc d ON d.n = ft.rowid"
-				  " WHERE ft MATCH ? ORDER BY ft.rowid DESC LIMIT ?";
+				  " WHERE ft MATCH ? ORDER BY ft.rowid DESC LIMIT ? OFFSET ?";
 	sqlite3_stmt *st = NULL;
 	struct buf q;
 	int rc;
@@ -234,6 +250,7 @@ int idx_search(struct idx *ix, const char *query, size_t limit, idx_row_fn fn, v
 		goto out;
 	sqlite3_bind_text(st, 1, (const char *)q.data, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)cap(limit, IDX_LIMIT_MAX));
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)(offset > IDX_LIMIT_MAX * 100 ? 0 : offset));
 	rc = each_row(ix, st, fn, arg);
 out:
 	sqlite3_finalize(st);

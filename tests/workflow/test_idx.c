@@ -174,6 +174,12 @@ START_TEST(inbox_follows_routing)
 			 E_OK);
 	ck_assert_uint_eq(rs.n, 1);
 	ck_assert_str_eq(rs.r[0].resolved, "2026-12-01");
+	/* Paged: the second page of one row is empty; the first holds it. */
+	rs.n = 0;
+	ck_assert_int_eq(idx_inbox_page(ix, "van-thu", ROLE_CLERK, IDX_BOX_MINE, "2026-12-05", NULL,
+					1, 1, collect, &rs),
+			 E_OK);
+	ck_assert_uint_eq(rs.n, 0);
 	ck_assert_int_eq(rs.r[0].on_time, 1);
 	idx_close(ix);
 }
@@ -203,7 +209,12 @@ START_TEST(search_folds_diacritics)
 	ck_assert_str_eq(rs.r[0].id, b);
 	rs.n = 0;
 	ck_assert_int_eq(idx_search(ix, "mau son", 10, collect, &rs), E_OK);
-	ck_assert_uint_eq(rs.n, 2); /* the author of both */
+	ck_assert_uint_eq(rs.n, 2);      /* the author of both */
+	ck_assert_str_eq(rs.r[0].id, b); /* newest first */
+	rs.n = 0;
+	ck_assert_int_eq(idx_search_page(ix, "mau son", 1, 10, collect, &rs), E_OK);
+	ck_assert_uint_eq(rs.n, 1);
+	ck_assert_str_eq(rs.r[0].id, a); /* the second page */
 	rs.n = 0;
 	ck_assert_int_eq(idx_search(ix, "ho so lut", 10, collect, &rs), E_OK);
 	ck_assert_uint_eq(rs.n, 0); /* every word must match */
