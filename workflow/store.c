@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -37,6 +38,8 @@ struct store {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct store_req *in_head, *in_tail;
+	size_t in_len;
+	size_t queued_at_flush; /* in_len once a batch was durable, before its answers */
 	struct store_req *out_head, *out_tail;
 	int efd;
 	int closing;
@@ -445,6 +448,11 @@ static void run_batch(struct store *st, struct store_req *batch)
 		doc_free(r->indexed);
 		r->indexed = NULL;
 	}
+	/* Queued while this batch was flushed: other clients' changes (its own
+	 * clients cannot have sent their next one before this answer). */
+	pthread_mutex_lock(&st->mu);
+	st->queued_at_flush = st->in_len;
+	pthread_mutex_unlock(&st->mu);
 	deliver(st, batch);
 }
 
@@ -461,13 +469,41 @@ static void maybe_consolidate(struct store *st)
 		st->stats.consolidations++;
 }
 
+/*
+ * Group commit gathers: after answering a batch of n changes while q others
+ * were queued during its flush, the writer waits (at most STORE_GATHER_US)
+ * until @target = n + q are queued, so that the answered clients' next
+ * changes join the queued ones instead of clients splitting into
+ * alternating half-batches.  One client never waits: nothing else was
+ * queued while its change was flushed.
+ */
+#define STORE_GATHER_US 1000
+
+static void gather(struct store *st, size_t target)
+{
+	struct timespec until;
+
+	if (target > STORE_BATCH_MAX)
+		target = STORE_BATCH_MAX;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += STORE_GATHER_US * 1000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (st->in_len < target && !st->closing)
+		if (pthread_cond_timedwait(&st->cv, &st->mu, &until) != 0)
+			break; /* the time is up (or an error): take what is there */
+}
+
 static void *writer(void *arg)
 {
 	struct store *st = arg;
+	size_t target = 0; /* changes expected in the next batch */
 
 	for (;;) {
 		struct store_req *batch, *last;
-		size_t n = 1;
+		size_t n = 1, queued;
 
 		pthread_mutex_lock(&st->mu);
 		while (!st->in_head && !st->closing)
@@ -476,6 +512,8 @@ static void *writer(void *arg)
 			pthread_mutex_unlock(&st->mu);
 			break;
 		}
+		if (target > 1)
+			gather(st, target);
 		batch = last = st->in_head;
 		while (last->next && n < STORE_BATCH_MAX) {
 			last = last->next;
@@ -485,12 +523,14 @@ static void *writer(void *arg)
 		if (!st->in_head)
 			st->in_tail = NULL;
 		last->next = NULL;
+		st->in_len -= n;
 		pthread_mutex_unlock(&st->mu);
 		run_batch(st, batch);
 		pthread_mutex_lock(&st->mu);
-		n = st->in_head ? 1 : 0;
+		queued = st->in_len;
+		target = st->queued_at_flush + n;
 		pthread_mutex_unlock(&st->mu);
-		if (!n)
+		if (!queued)
 			maybe_consolidate(st); /* only while idle */
 	}
 	return NULL;
@@ -551,7 +591,14 @@ int store_open(struct store **out, const struct store_opts *opts)
 		goto fail;
 	}
 	pthread_mutex_init(&st->mu, NULL);
-	pthread_cond_init(&st->cv, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* gather()'s deadline */
+		pthread_cond_init(&st->cv, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	/* The writer takes no signals: they belong to the daemon's loop. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -609,6 +656,7 @@ int store_submit(struct store *st, struct store_req *r)
 	else
 		st->in_head = r;
 	st->in_tail = r;
+	st->in_len++;
 	pthread_cond_signal(&st->cv);
 	pthread_mutex_unlock(&st->mu);
 	return E_OK;
