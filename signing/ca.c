@@ -1,6 +1,7 @@
 /*
  * ca.c: the commune certification authority: creates and loads the CA directory and issues
- * server and client certificates from fresh keys or PKCS#10 requests (GnuTLS x509).
+ * server and client certificates from fresh keys or PKCS#10 requests, and document-signing
+ * certificates for officials and citizens from requests (GnuTLS x509).
  * Revocation, the CRL and trust checks are in ca_crl.c.
  */
 #include "config.h"
@@ -77,20 +78,38 @@ static int set_random_serial(gnutls_x509_crt_t crt, char hex[CA_SERIAL_HEX_MAX])
 	return E_OK;
 }
 
-/* Sets the subject [C=@country,] O=@org, CN=@cn (in that encoding order) as UTF-8 strings. */
-static int set_subject(gnutls_x509_crt_t crt, const char *cn, const char *org, const char *country)
+/* Checks a subject UID: printable ASCII without spaces, at most CA_UID_MAX bytes. */
+static int uid_check(const char *uid)
+{
+	size_t n = strlen(uid);
+
+	if (n > CA_UID_MAX)
+		return err_set(E_INVAL, "UID must be at most %d bytes", CA_UID_MAX);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)uid[i] <= 0x20 || (unsigned char)uid[i] >= 0x7f)
+			return err_set(E_INVAL, "UID must be printable ASCII without spaces");
+	return E_OK;
+}
+
+/* Sets the subject [C=@country,] [O=@org,] CN=@cn[, UID=@uid] (in that encoding order) as
+ * UTF-8 strings. */
+static int set_subject(gnutls_x509_crt_t crt, const char *cn, const char *org, const char *country,
+		       const char *uid)
 {
 	int rc = 0;
 
 	if (country)
 		rc = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COUNTRY_NAME, 0, country,
 						   (unsigned)strlen(country));
-	if (rc >= 0)
+	if (rc >= 0 && org)
 		rc = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0, org,
 						   (unsigned)strlen(org));
 	if (rc >= 0)
 		rc = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn,
 						   (unsigned)strlen(cn));
+	if (rc >= 0 && uid && *uid)
+		rc = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_LDAP_UID, 0, uid,
+						   (unsigned)strlen(uid));
 	return rc < 0 ? keys_err(rc, "subject name") : E_OK;
 }
 
@@ -182,7 +201,7 @@ static int ca_make_cert(gnutls_x509_crt_t *out, gnutls_x509_privkey_t key, const
 	}
 	rc = set_random_serial(crt, NULL);
 	if (rc == E_OK)
-		rc = set_subject(crt, cn, commune, "VN");
+		rc = set_subject(crt, cn, commune, "VN", NULL);
 	if (rc < 0)
 		goto out;
 	rc = gnutls_x509_crt_set_version(crt, 3);
@@ -440,6 +459,49 @@ static int set_sans(gnutls_x509_crt_t crt, const char *const *names, size_t n)
 	return E_OK;
 }
 
+static int is_signer(enum ca_profile profile)
+{
+	return profile == CA_PROFILE_OFFICIAL || profile == CA_PROFILE_CITIZEN;
+}
+
+static unsigned default_days(enum ca_profile profile)
+{
+	switch (profile) {
+	case CA_PROFILE_SERVER:
+		return CA_SERVER_DAYS;
+	case CA_PROFILE_OFFICIAL:
+		return CA_OFFICIAL_DAYS;
+	case CA_PROFILE_CITIZEN:
+		return CA_CITIZEN_DAYS;
+	default:
+		return CA_CLIENT_DAYS;
+	}
+}
+
+/* Key usage and extended key usages of @profile. */
+static int set_usages(gnutls_x509_crt_t crt, enum ca_profile profile)
+{
+	int rc;
+
+	if (!is_signer(profile)) {
+		rc = gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
+		if (rc >= 0)
+			rc = gnutls_x509_crt_set_key_purpose_oid(crt,
+								 profile == CA_PROFILE_SERVER
+									 ? GNUTLS_KP_TLS_WWW_SERVER
+									 : GNUTLS_KP_TLS_WWW_CLIENT,
+								 0);
+		return rc;
+	}
+	rc = gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE |
+							GNUTLS_KEY_NON_REPUDIATION);
+	if (rc >= 0)
+		rc = gnutls_x509_crt_set_key_purpose_oid(crt, CA_KP_DOCUMENT_SIGNING, 0);
+	if (rc >= 0)
+		rc = gnutls_x509_crt_set_key_purpose_oid(crt, GNUTLS_KP_EMAIL_PROTECTION, 0);
+	return rc;
+}
+
 /* Sets version, validity (capped at the CA's own expiry), constraints and usages. */
 static int set_profile(gnutls_x509_crt_t crt, const struct ca *ca, enum ca_profile profile,
 		       unsigned valid_days)
@@ -448,7 +510,7 @@ static int set_profile(gnutls_x509_crt_t crt, const struct ca *ca, enum ca_profi
 	int rc;
 
 	if (valid_days == 0)
-		valid_days = profile == CA_PROFILE_SERVER ? CA_SERVER_DAYS : CA_CLIENT_DAYS;
+		valid_days = default_days(profile);
 	if (valid_days > CA_VALID_DAYS)
 		return err_set(E_INVAL, "validity of %u days", valid_days);
 	end = now + (time_t)valid_days * CA_DAY;
@@ -462,22 +524,16 @@ static int set_profile(gnutls_x509_crt_t crt, const struct ca *ca, enum ca_profi
 	if (rc >= 0)
 		rc = gnutls_x509_crt_set_basic_constraints(crt, 0, -1);
 	if (rc >= 0)
-		rc = gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
-	if (rc >= 0)
-		rc = gnutls_x509_crt_set_key_purpose_oid(crt,
-							 profile == CA_PROFILE_SERVER
-								 ? GNUTLS_KP_TLS_WWW_SERVER
-								 : GNUTLS_KP_TLS_WWW_CLIENT,
-							 0);
+		rc = set_usages(crt, profile);
 	if (rc >= 0 && ca->ski_len)
 		rc = gnutls_x509_crt_set_authority_key_id(crt, ca->ski, ca->ski_len);
 	return rc < 0 ? keys_err(rc, "certificate profile") : E_OK;
 }
 
 /* Issues a certificate of @profile for @pub: the common part of both issuing paths. */
-static int issue(struct ca *ca, enum ca_profile profile, const char *cn, const char *const *names,
-		 size_t n_names, unsigned valid_days, gnutls_pubkey_t pub, char **cert_pem,
-		 char serial_hex[CA_SERIAL_HEX_MAX])
+static int issue(struct ca *ca, enum ca_profile profile, const char *cn, const char *uid,
+		 const char *const *names, size_t n_names, unsigned valid_days, gnutls_pubkey_t pub,
+		 char **cert_pem, char serial_hex[CA_SERIAL_HEX_MAX])
 {
 	gnutls_x509_crt_t crt = NULL;
 	uint8_t kid[64];
@@ -491,7 +547,11 @@ static int issue(struct ca *ca, enum ca_profile profile, const char *cn, const c
 		return keys_err(rc, "certificate init");
 	rc = set_random_serial(crt, hex);
 	if (rc == E_OK)
-		rc = set_subject(crt, cn, ca->commune, NULL);
+		rc = is_signer(profile)
+			     ? set_subject(crt, cn,
+					   profile == CA_PROFILE_OFFICIAL ? ca->commune : NULL,
+					   "VN", uid)
+			     : set_subject(crt, cn, ca->commune, NULL, NULL);
 	if (rc == E_OK)
 		rc = set_profile(crt, ca, profile, valid_days);
 	if (rc == E_OK && profile == CA_PROFILE_SERVER)
@@ -561,7 +621,8 @@ int ca_issue_keypair(struct ca *ca, enum ca_profile profile, const char *cn,
 	if (rc == E_OK)
 		rc = pubkey_of(&pub, key);
 	if (rc == E_OK)
-		rc = issue(ca, profile, cn, names, n_names, valid_days, pub, cert_pem, serial_hex);
+		rc = issue(ca, profile, cn, NULL, names, n_names, valid_days, pub, cert_pem,
+			   serial_hex);
 	if (rc == E_OK)
 		rc = keys_export_pem(key_pem, key);
 	if (rc < 0) {
@@ -616,31 +677,65 @@ fail:
 	return rc;
 }
 
+/* The checked public key of a PEM request. */
+static int csr_pubkey(gnutls_pubkey_t *out, const char *csr_pem)
+{
+	gnutls_x509_crq_t crq = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = csr_load(&crq, csr_pem);
+	if (rc < 0)
+		return rc;
+	rc = gnutls_pubkey_init(out);
+	if (rc >= 0)
+		rc = gnutls_pubkey_import_x509_crq(*out, crq, 0);
+	gnutls_x509_crq_deinit(crq);
+	if (rc < 0) {
+		if (*out)
+			gnutls_pubkey_deinit(*out);
+		*out = NULL;
+		return keys_err(rc, "request public key");
+	}
+	return E_OK;
+}
+
 int ca_issue_from_csr(struct ca *ca, const char *csr_pem, const char *cn, unsigned valid_days,
 		      char **cert_pem, char serial_hex[CA_SERIAL_HEX_MAX])
 {
-	gnutls_x509_crq_t crq = NULL;
 	gnutls_pubkey_t pub = NULL;
 	int rc;
 
 	*cert_pem = NULL;
 	rc = name_check(cn, "common name");
 	if (rc == E_OK)
-		rc = csr_load(&crq, csr_pem);
+		rc = csr_pubkey(&pub, csr_pem);
 	if (rc < 0)
 		return rc;
-	rc = gnutls_pubkey_init(&pub);
-	if (rc >= 0)
-		rc = gnutls_pubkey_import_x509_crq(pub, crq, 0);
-	if (rc < 0) {
-		rc = keys_err(rc, "request public key");
-		goto out;
-	}
-	rc = issue(ca, CA_PROFILE_CLIENT, cn, NULL, 0, valid_days, pub, cert_pem, serial_hex);
-out:
-	if (pub)
-		gnutls_pubkey_deinit(pub);
-	gnutls_x509_crq_deinit(crq);
+	rc = issue(ca, CA_PROFILE_CLIENT, cn, NULL, NULL, 0, valid_days, pub, cert_pem, serial_hex);
+	gnutls_pubkey_deinit(pub);
+	return rc;
+}
+
+int ca_issue_signer(struct ca *ca, enum ca_profile profile, const char *cn, const char *uid,
+		    const char *csr_pem, unsigned valid_days, char **cert_pem,
+		    char serial_hex[CA_SERIAL_HEX_MAX])
+{
+	gnutls_pubkey_t pub = NULL;
+	int rc;
+
+	*cert_pem = NULL;
+	if (!is_signer(profile))
+		return err_set(E_INVAL, "not a signing profile: %d", (int)profile);
+	rc = name_check(cn, "common name");
+	if (rc == E_OK && uid)
+		rc = uid_check(uid);
+	if (rc == E_OK)
+		rc = csr_pubkey(&pub, csr_pem);
+	if (rc < 0)
+		return rc;
+	rc = issue(ca, profile, cn, uid, NULL, 0, valid_days, pub, cert_pem, serial_hex);
+	gnutls_pubkey_deinit(pub);
 	return rc;
 }
 

@@ -23,7 +23,17 @@ struct ca;
 enum ca_profile {
 	CA_PROFILE_SERVER, /* TLS server: digitalSignature, EKU serverAuth, SANs */
 	CA_PROFILE_CLIENT, /* TLS client for a person or hall: EKU clientAuth */
+	/* Document signing (ca_issue_signer): keyUsage digitalSignature +
+	 * nonRepudiation (contentCommitment), EKU id-kp-documentSigning
+	 * (1.3.6.1.5.5.7.3.36) + emailProtection. */
+	CA_PROFILE_OFFICIAL, /* an official: subject C=VN, O=<commune>, CN, [UID] */
+	CA_PROFILE_CITIZEN,  /* a citizen, free: C=VN, CN, [UID]; no O */
 };
+
+#define CA_KP_DOCUMENT_SIGNING "1.3.6.1.5.5.7.3.36" /* id-kp-documentSigning, RFC 9336 */
+#define CA_UID_MAX 64 /* bytes of a UID such as "CCCD:001099012345" or "MST:0101234567" */
+#define CA_OFFICIAL_DAYS 730
+#define CA_CITIZEN_DAYS 1095
 
 #define CA_SERIAL_HEX_MAX 41 /* 20 bytes in hex + NUL */
 #define CA_FPR_HEX_MAX 65    /* SHA-256 in hex + NUL */
@@ -53,6 +63,18 @@ int ca_issue_keypair(struct ca *ca, enum ca_profile profile, const char *cn,
  * own subject is ignored; its signature is checked).  *cert_pem malloc'd. */
 int ca_issue_from_csr(struct ca *ca, const char *csr_pem, const char *cn, unsigned valid_days,
 		      char **cert_pem, char serial_hex[CA_SERIAL_HEX_MAX]);
+
+/* Issues a document-signing certificate of @profile (CA_PROFILE_OFFICIAL or
+ * CA_PROFILE_CITIZEN) for @cn (UTF-8) from a PKCS#10 request (its subject is
+ * ignored, its signature checked).  @uid, when not NULL or "", becomes the
+ * subject's UID (0.9.2342.19200300.100.1.1), e.g. "CCCD:001099012345" for a
+ * citizen or "MST:0101234567" for an agency: printable ASCII, no spaces,
+ * at most CA_UID_MAX bytes.  @valid_days 0 = the profile's default
+ * (CA_OFFICIAL_DAYS, CA_CITIZEN_DAYS); never beyond the CA's own expiry.
+ * E_INVAL for a bad profile, name or UID.  *cert_pem malloc'd. */
+int ca_issue_signer(struct ca *ca, enum ca_profile profile, const char *cn, const char *uid,
+		    const char *csr_pem, unsigned valid_days, char **cert_pem,
+		    char serial_hex[CA_SERIAL_HEX_MAX]);
 
 /* Revokes @serial_hex: appends it to `revoked`, re-signs crl.pem (durably).
  * E_NOTFOUND is not returned: revoking an unknown serial is allowed;

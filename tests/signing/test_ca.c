@@ -1,6 +1,7 @@
 /*
  * test_ca.c: the commune CA: creation and reopening, server and client certificates (SANs,
- * UTF-8 names, chaining), revocation through the CRL and its persistence, refused requests.
+ * UTF-8 names, chaining), document-signing certificates for officials and citizens (key
+ * usages, UID), revocation through the CRL and its persistence, refused requests.
  */
 #include "config.h"
 
@@ -461,6 +462,90 @@ START_TEST(test_foreign_certificate)
 }
 END_TEST
 
+/* The subject attribute @oid of @crt, or "" when absent. */
+static void dn_attr(gnutls_x509_crt_t crt, const char *oid, char *buf, size_t size)
+{
+	size_t n = size;
+
+	if (gnutls_x509_crt_get_dn_by_oid(crt, oid, 0, 0, buf, &n) < 0)
+		buf[0] = '\0';
+}
+
+START_TEST(test_signing_profiles)
+{
+	char serial[CA_SERIAL_HEX_MAX], attr[256], *key = NULL, *csr = NULL, *cert = NULL;
+	unsigned usage = 0, crit = 0;
+	time_t now = time(NULL);
+	gnutls_x509_crt_t crt;
+
+	ck_assert_int_eq(ident_keygen(&key), E_OK);
+	ck_assert_int_eq(ident_csr(key, "x", &csr), E_OK);
+	ck_assert_msg(ca_issue_signer(ca, CA_PROFILE_OFFICIAL, "Trần Thị Bích Ngọc",
+				      "MST:0101234567", csr, 0, &cert, serial) == E_OK,
+		      "official: %s", err_detail());
+	crt = crt_from_pem(cert);
+	ck_assert_int_ge(gnutls_x509_crt_get_key_usage(crt, &usage, &crit), 0);
+	ck_assert_uint_eq(usage, GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_NON_REPUDIATION);
+	ck_assert(gnutls_x509_crt_check_key_purpose(crt, CA_KP_DOCUMENT_SIGNING, 1));
+	ck_assert(gnutls_x509_crt_check_key_purpose(crt, GNUTLS_KP_EMAIL_PROTECTION, 1));
+	ck_assert(!gnutls_x509_crt_check_key_purpose(crt, GNUTLS_KP_TLS_WWW_CLIENT, 1));
+	dn_attr(crt, GNUTLS_OID_X520_COMMON_NAME, attr, sizeof(attr));
+	ck_assert_str_eq(attr, "Trần Thị Bích Ngọc");
+	dn_attr(crt, GNUTLS_OID_X520_ORGANIZATION_NAME, attr, sizeof(attr));
+	ck_assert_str_eq(attr, COMMUNE);
+	dn_attr(crt, GNUTLS_OID_LDAP_UID, attr, sizeof(attr));
+	ck_assert_str_eq(attr, "MST:0101234567");
+	dn_attr(crt, GNUTLS_OID_X520_COUNTRY_NAME, attr, sizeof(attr));
+	ck_assert_str_eq(attr, "VN");
+	ck_assert_int_ge(gnutls_x509_crt_get_expiration_time(crt), now + 729 * 86400L);
+	ck_assert_int_le(gnutls_x509_crt_get_expiration_time(crt), now + 731 * 86400L);
+	ck_assert_int_eq(ca_trust_check(ca, cert, strlen(cert), 0, NULL), E_OK);
+	gnutls_x509_crt_deinit(crt);
+	free(cert);
+
+	/* a citizen: no O (a citizen does not speak for the commune), the CCCD number in UID */
+	ck_assert_int_eq(ca_issue_signer(ca, CA_PROFILE_CITIZEN, PERSON, "CCCD:001099012345", csr,
+					 0, &cert, serial),
+			 E_OK);
+	crt = crt_from_pem(cert);
+	dn_attr(crt, GNUTLS_OID_X520_ORGANIZATION_NAME, attr, sizeof(attr));
+	ck_assert_str_eq(attr, "");
+	dn_attr(crt, GNUTLS_OID_LDAP_UID, attr, sizeof(attr));
+	ck_assert_str_eq(attr, "CCCD:001099012345");
+	ck_assert(gnutls_x509_crt_check_key_purpose(crt, CA_KP_DOCUMENT_SIGNING, 1));
+	ck_assert_int_ge(gnutls_x509_crt_get_expiration_time(crt), now + 1094 * 86400L);
+	ck_assert_int_eq(ca_revoke(ca, serial), E_OK);
+	ck_assert_int_eq(ca_trust_check(ca, cert, strlen(cert), 0, NULL), E_REVOKED);
+	gnutls_x509_crt_deinit(crt);
+	free(cert);
+
+	/* without UID; and what is refused */
+	ck_assert_int_eq(ca_issue_signer(ca, CA_PROFILE_CITIZEN, PERSON, NULL, csr, 0, &cert, NULL),
+			 E_OK);
+	crt = crt_from_pem(cert);
+	dn_attr(crt, GNUTLS_OID_LDAP_UID, attr, sizeof(attr));
+	ck_assert_str_eq(attr, "");
+	gnutls_x509_crt_deinit(crt);
+	free(cert);
+	ck_assert_int_eq(ca_issue_signer(ca, CA_PROFILE_CLIENT, PERSON, NULL, csr, 0, &cert, NULL),
+			 E_INVAL);
+	ck_assert_ptr_null(cert);
+	ck_assert_int_eq(
+		ca_issue_signer(ca, CA_PROFILE_CITIZEN, PERSON, "CCCD: 1", csr, 0, &cert, NULL),
+		E_INVAL);
+	ck_assert_int_eq(ca_issue_signer(ca, CA_PROFILE_CITIZEN, PERSON,
+					 "CCCD:00109901234500109901234500109901234500109901234500"
+					 "1099012345",
+					 csr, 0, &cert, NULL),
+			 E_INVAL);
+	ck_assert_int_eq(
+		ca_issue_signer(ca, CA_PROFILE_OFFICIAL, PERSON, NULL, "garbage", 0, &cert, NULL),
+		E_CRYPTO);
+	ident_free_secret(key);
+	free(csr);
+}
+END_TEST
+
 static Suite *ca_suite(void)
 {
 	Suite *s = suite_create("ca");
@@ -475,6 +560,7 @@ static Suite *ca_suite(void)
 	tcase_add_test(tc, test_crl_rebuilt_on_open);
 	tcase_add_test(tc, test_bad_requests);
 	tcase_add_test(tc, test_foreign_certificate);
+	tcase_add_test(tc, test_signing_profiles);
 	suite_add_tcase(s, tc);
 	return s;
 }
