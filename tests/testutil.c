@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tests/testutil.h"
 
@@ -56,4 +57,19 @@ const char *tu_first_line(const char *cmd)
 	line[strcspn(line, "\n")] = '\0';
 	pclose(p);
 	return line;
+}
+
+const char *tu_corpus_dir(const char *sub)
+{
+	static char path[4096];
+	const char *top = getenv("top_srcdir");
+	const char *up[] = {"..", "../..", "../../.."};
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s/shared/corpus/%s", top ? top : ".", up[i], sub);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			return path;
+	}
+	return NULL;
 }

@@ -1,6 +1,7 @@
 /*
  * testutil.h: what every Check suite of dinh needs: running a suite,
- * removing a scratch directory, reading a shell command's answer.
+ * removing a scratch directory, reading a shell command's answer, finding
+ * the shared corpus.
  */
 #ifndef DINH_TESTUTIL_H
 #define DINH_TESTUTIL_H
@@ -16,5 +17,10 @@ void tu_rm_tree(const char *dir);
 /* Runs the shell command @cmd; its first output line, without the newline,
  * in a static buffer ("" if none). */
 const char *tu_first_line(const char *cmd);
+
+/* The directory ../shared/corpus/@sub beside the source tree ($top_srcdir,
+ * then one and two levels further up, for VPATH and distcheck builds), in a
+ * static buffer; NULL if it is not there. */
+const char *tu_corpus_dir(const char *sub);
 
 #endif

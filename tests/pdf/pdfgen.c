@@ -12,21 +12,11 @@
 #include <zlib.h>
 
 #include "tests/pdf/pdfgen.h"
+#include "tests/testutil.h"
 
 const char *tg_corpus_dir(const char *sub)
 {
-	static char path[4096];
-	const char *top = getenv("top_srcdir");
-	const char *up[] = {"..", "../..", "../../.."};
-	struct stat st;
-	size_t i;
-
-	for (i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s/shared/corpus/%s", top ? top : ".", up[i], sub);
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			return path;
-	}
-	return NULL;
+	return tu_corpus_dir(sub);
 }
 
 void tg_init(struct tg *g)
