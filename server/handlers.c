@@ -1,7 +1,7 @@
 /*
  * handlers.c: the request operations of docs/protocol.md (ping, whoami,
- * user and hall administration, file transfer) and the table that maps each
- * operation to the roles allowed to call it.
+ * user and hall administration, signing certificates, file transfer) and the
+ * table that maps each operation to the roles allowed to call it.
  */
 #include "config.h"
 
@@ -373,6 +373,102 @@ static int op_hall_revoke(struct session *s, uint32_t id, const struct proto_nod
 	return do_revoke(s, id, req, PERSON_KIND_HALL);
 }
 
+/* A <resp> with @serial and, when given, <cert> and <ca> (the commune CA). */
+static int cert_reply(struct session *s, uint32_t id, const char *serial, const char *cert)
+{
+	struct proto_node *body = proto_node_new("resp"), *n;
+
+	if (!body || proto_node_set(body, "serial", serial) < 0)
+		goto nomem;
+	if (cert) {
+		n = proto_node_add(body, "cert");
+		if (!n || proto_node_set_text(n, cert) < 0)
+			goto nomem;
+		n = proto_node_add(body, "ca");
+		if (!n || proto_node_set_text(n, ca_cert_pem(session_server(s)->ca)) < 0)
+			goto nomem;
+	}
+	return session_reply(s, id, body);
+nomem:
+	proto_node_free(body);
+	return err_set(E_NOMEM, "cert reply");
+}
+
+/* cert.issue: a document-signing certificate (official or citizen) from a CSR. */
+static int op_cert_issue(struct session *s, uint32_t id, const struct proto_node *req)
+{
+	struct server *srv = session_server(s);
+	const struct proto_node *csr = proto_child(req, "csr");
+	const char *name, *profile, *uid = proto_attr(req, "uid");
+	enum ca_profile prof;
+	char serial[CA_SERIAL_HEX_MAX], actor[160], *cert = NULL;
+	int rc;
+
+	rc = need_attr(req, "name", &name);
+	if (rc == E_OK)
+		rc = check_name(name);
+	if (rc == E_OK)
+		rc = need_attr(req, "profile", &profile);
+	if (rc < 0)
+		return rc;
+	if (strcmp(profile, "official") == 0)
+		prof = CA_PROFILE_OFFICIAL;
+	else if (strcmp(profile, "citizen") == 0)
+		prof = CA_PROFILE_CITIZEN;
+	else
+		return err_set(E_INVAL, "attribute profile must be official or citizen");
+	if (!csr || !csr->text)
+		return err_set(E_INVAL, "missing element csr");
+	rc = ca_issue_signer(srv->ca, prof, name, uid, csr->text, 0, &cert, serial);
+	if (rc < 0)
+		return rc;
+	log_info("%s issued a %s signing certificate to \"%s\" uid=%s serial=%s",
+		 who(s, actor, sizeof(actor)), profile, name, uid ? uid : "-", serial);
+	rc = cert_reply(s, id, serial, cert);
+	free(cert);
+	return rc;
+}
+
+/* cert.revoke: a signing certificate by serial (people's TLS certificates go by
+ * user.revoke, which also closes their sessions). */
+static int op_cert_revoke(struct session *s, uint32_t id, const struct proto_node *req)
+{
+	struct server *srv = session_server(s);
+	char actor[160];
+	const char *serial;
+	int rc = need_attr(req, "serial", &serial);
+
+	if (rc < 0)
+		return rc;
+	if (people_by_serial(srv->people, serial))
+		return err_set(E_INVAL,
+			       "%.64s is a person's or hall's certificate: use user.revoke "
+			       "or hall.revoke",
+			       serial);
+	rc = ca_revoke(srv->ca, serial);
+	if (rc < 0)
+		return rc;
+	log_info("%s revoked signing certificate %s", who(s, actor, sizeof(actor)), serial);
+	rc = server_revoked(srv, serial);
+	if (rc < 0)
+		log_err("revoked %s but could not reload the CRL: %s", serial, err_detail());
+	return cert_reply(s, id, serial, NULL);
+}
+
+/* cert.crl: the commune CA's current CRL, for verifiers. */
+static int op_cert_crl(struct session *s, uint32_t id, const struct proto_node *req)
+{
+	struct proto_node *body = proto_node_new("resp"), *n;
+
+	(void)req;
+	n = body ? proto_node_add(body, "crl") : NULL;
+	if (!n || proto_node_set_text(n, ca_crl_pem(session_server(s)->ca)) < 0) {
+		proto_node_free(body);
+		return err_set(E_NOMEM, "cert.crl");
+	}
+	return session_reply(s, id, body);
+}
+
 static int op_file_stat(struct session *s, uint32_t id, const struct proto_node *req)
 {
 	struct proto_node *body = NULL;
@@ -599,6 +695,9 @@ static const struct handler handlers[] = {
 	{"hall.add", ROLE_ADMIN, op_hall_add},
 	{"hall.list", ROLE_ADMIN, op_hall_list},
 	{"hall.revoke", ROLE_ADMIN, op_hall_revoke},
+	{"cert.issue", ROLE_ADMIN, op_cert_issue},
+	{"cert.revoke", ROLE_ADMIN, op_cert_revoke},
+	{"cert.crl", ROLE_ANY & ~ROLE_HALL, op_cert_crl},
 	{"file.stat", ROLE_ANY, op_file_stat},
 	{"file.put", ROLES_UPLOAD, op_file_put},
 	{"file.get", ROLE_ANY, op_file_get},
