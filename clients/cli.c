@@ -43,6 +43,7 @@ static void print_help(void)
 		 "  whoami                     show who the server knows you as\n"
 		 "  user add|list|revoke       manage people (administrator)\n"
 		 "  hall add|list|revoke       manage village-hall terminals (administrator)\n"
+		 "  cert issue|revoke|crl      document-signing certificates, the CRL\n"
 		 "  file put|get               upload or download a file named by its SHA-256\n"
 		 "  doc create|act|comment|recall|show  documents and dossiers through their "
 		 "workflow\n"
@@ -567,8 +568,9 @@ int cli_main(int argc, char **argv)
 		const char *name;
 		int (*fn)(const struct cli *, int, char **);
 	} cmds[] = {
-		{"ping", cmd_ping}, {"whoami", cmd_whoami}, {"user", cmd_user}, {"hall", cmd_hall},
-		{"file", cmd_file}, {"doc", cmd_doc},       {"wf", cmd_wf},     {"pdf", cmd_pdf},
+		{"ping", cmd_ping}, {"whoami", cmd_whoami}, {"user", cmd_user},
+		{"hall", cmd_hall}, {"cert", cmd_cert},     {"file", cmd_file},
+		{"doc", cmd_doc},   {"wf", cmd_wf},         {"pdf", cmd_pdf},
 	};
 	struct cli c;
 	int ex, i = 0;

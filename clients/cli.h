@@ -65,6 +65,10 @@ int cli_read_password_file(char **out, const char *path);
  */
 int cli_get_password(char **out, const char *file, const char *env, const char *prompt);
 
+/* The password of a new PKCS#12 file: from @file, else DINH_NEW_PASSWORD,
+ * else a random one (*generated set: the caller shows it once). */
+int cli_new_password(char **out, const char *file, int *generated);
+
 /* Overwrites a NUL-terminated secret and frees it; NULL is fine. */
 void cli_free_secret(char *s);
 
@@ -88,6 +92,8 @@ int cmd_ping(const struct cli *c, int argc, char **argv);
 int cmd_whoami(const struct cli *c, int argc, char **argv);
 int cmd_user(const struct cli *c, int argc, char **argv);
 int cmd_hall(const struct cli *c, int argc, char **argv);
+/* cmd_cert.c: `dinh cert issue|revoke|crl`, document-signing certificates. */
+int cmd_cert(const struct cli *c, int argc, char **argv);
 int cmd_file(const struct cli *c, int argc, char **argv);
 int cmd_doc(const struct cli *c, int argc, char **argv);
 int cmd_wf(const struct cli *c, int argc, char **argv);

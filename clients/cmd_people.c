@@ -84,8 +84,7 @@ static void help_all(const struct kind *k)
 	printf(_("\nThese commands need the admin role.\n"));
 }
 
-/* The password protecting the new PKCS#12; *generated set when made up here. */
-static int new_password(char **out, const char *file, int *generated)
+int cli_new_password(char **out, const char *file, int *generated)
 {
 	char buf[GEN_PASSWORD_LEN + 8];
 	int rc;
@@ -143,7 +142,7 @@ static int write_identity(const char *out_path, const struct proto_node *resp, c
 		path = NULL;
 	if (!path)
 		return err_set(E_NOMEM, "path");
-	rc = new_password(&pw, pwfile, &generated);
+	rc = cli_new_password(&pw, pwfile, &generated);
 	if (rc == E_OK)
 		rc = ident_p12_write(path, key, cert->text, ca->text, pw, name, 0);
 	if (rc == E_OK) {

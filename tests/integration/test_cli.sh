@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_cli.sh: drives the real `dinh` CLI against a real dinhd on loopback:
 # whoami as the admin, user add (PKCS#12 out), the new person's whoami with
-# his Vietnamese name, a 3 MB file round trip, user list, revoke, the exit
+# his Vietnamese name, a 3 MB file round trip, a signing certificate issued and
+# revoked, user list, revoke, the exit
 # codes of docs/cli.md and the Vietnamese translation.
 set -u
 
@@ -165,6 +166,24 @@ run $EX_USAGE env DINH_PASSWORD="$PASS" $AN doc register den "$TODAY"
 run $EX_SERVER env DINH_PASSWORD="$PASS" $AN doc register so-khac "$TODAY" "$TODAY"
 run $EX_OK "$DINHD" --data-dir "$D" --check-index
 grep -q "agree: 2 documents" "$T/out" || fail "check-index: $(cat "$T/out")"
+
+# A citizen's signing certificate: PKCS#12 with documentSigning and the UID; the clerk may not
+# issue one; revoked, the CRL the clerk fetches lists it.
+run $EX_OK env DINH_NEW_PASSWORD="$PASS" "$DINH" --data-dir "$D" cert issue "Phạm Thị Dung" \
+	--profile citizen --uid CCCD:001099012345 --out "$T/dung.p12"
+SERIAL=$(grep -o 'certificate [0-9a-f]*' "$T/out" | head -n 1 | cut -d' ' -f2)
+[ -n "$SERIAL" ] || fail "cert issue prints no serial"
+certtool --p12-info --inder --infile "$T/dung.p12" --password "$PASS" 2>/dev/null |
+	certtool -i >"$T/dung.txt" 2>&1 || fail "certtool cannot read dung.p12"
+grep -q '1.3.6.1.5.5.7.3.36' "$T/dung.txt" || fail "no documentSigning purpose in dung.p12"
+grep -q 'CCCD:001099012345' "$T/dung.txt" || fail "no UID in dung.p12"
+run $EX_USAGE "$DINH" --data-dir "$D" cert issue "Phạm Thị Dung" --profile server --out "$T/x.p12"
+run $EX_PERM env DINH_NEW_PASSWORD="$PASS" DINH_PASSWORD="$PASS" $AN cert issue "Lê Văn Cường" \
+	--profile official --out "$T/x.p12"
+run $EX_OK "$DINH" --data-dir "$D" cert revoke "$SERIAL"
+run $EX_OK env DINH_PASSWORD="$PASS" $AN cert crl --out "$T/crl.pem"
+certtool --crl-info --infile "$T/crl.pem" | grep -qi "$SERIAL" || fail "the CRL does not list $SERIAL"
+run $EX_SERVER "$DINH" --data-dir "$D" cert revoke "$SERIAL"
 
 # The registry lists him; revoke him; his whoami fails with exit 3.
 run $EX_OK "$DINH" --data-dir "$D" user list
