@@ -110,9 +110,10 @@ int trust_add_crls_path(struct trust *t, const char *path);
 int trust_open(struct trust **out, const char *ca_dir, const char *roots, const char *crls);
 
 /* Checks @cert with the untrusted @chain (n certificates, any order, may hold
- * the signer again or unrelated certificates) at time @at.  Returns E_OK with
- * every status in *out, or E_NOMEM / E_INVAL (NULL @cert) / E_CRYPTO for a
- * failure that stopped the check itself. */
+ * the signer again or unrelated certificates; at most 64) at time @at.
+ * Returns E_OK with every status in *out, or E_NOMEM / E_INVAL (NULL @cert) /
+ * E_TOOBIG (a longer @chain) / E_CRYPTO for a failure that stopped the check
+ * itself; *out then says broken / wrong / not-checked. */
 int trust_check(const struct trust *t, gnutls_x509_crt_t cert, const gnutls_x509_crt_t *chain,
 		size_t n, time_t at, struct trust_result *out);
 
