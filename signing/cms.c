@@ -1,0 +1,359 @@
+/*
+ * cms.c: the detached CMS SignedData of PDF signatures, made and checked
+ * with GnuTLS's pkcs7 API; the ESS signing-certificate-v2 attribute is
+ * DER-encoded here (the only ASN.1 we write by hand).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/pkcs7.h>
+
+#include "common/err.h"
+#include "signing/cms.h"
+#include "signing/keys.h"
+
+#define OID_SIGNING_CERT_V2 "1.2.840.113549.1.9.16.2.47"
+#define CMS_CERTS_MAX 32
+#define DER_MAX 2048
+
+struct der {
+	uint8_t p[DER_MAX];
+	size_t n;
+	int over;
+};
+
+/* Appends tag, length and @len bytes of @v. */
+static void der_put(struct der *d, uint8_t tag, const void *v, size_t len)
+{
+	uint8_t h[4];
+	size_t hn = 0;
+
+	h[hn++] = tag;
+	if (len < 128) {
+		h[hn++] = (uint8_t)len;
+	} else if (len < 256) {
+		h[hn++] = 0x81;
+		h[hn++] = (uint8_t)len;
+	} else {
+		h[hn++] = 0x82;
+		h[hn++] = (uint8_t)(len >> 8);
+		h[hn++] = (uint8_t)len;
+	}
+	if (len > 0xffff || d->n + hn + len > sizeof(d->p)) {
+		d->over = 1;
+		return;
+	}
+	memcpy(d->p + d->n, h, hn);
+	memcpy(d->p + d->n + hn, v, len);
+	d->n += hn + len;
+}
+
+/* Wraps the content of @d in @tag. */
+static void der_wrap(struct der *d, uint8_t tag)
+{
+	struct der t = {{0}, 0, d->over};
+
+	der_put(&t, tag, d->p, d->n);
+	*d = t;
+}
+
+static void der_cat(struct der *d, const struct der *s)
+{
+	if (s->over || d->n + s->n > sizeof(d->p)) {
+		d->over = 1;
+		return;
+	}
+	memcpy(d->p + d->n, s->p, s->n);
+	d->n += s->n;
+}
+
+/* SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 } with
+ * one ESSCertIDv2 { certHash (SHA-256, the default algorithm, so omitted),
+ * issuerSerial { GeneralNames { [4] issuer Name }, serialNumber } }. */
+static int ess_v2(struct der *out, gnutls_x509_crt_t crt)
+{
+	struct der gn;
+	gnutls_datum_t der = {NULL, 0}, issuer = {NULL, 0};
+	uint8_t hash[32], serial[64], ser[65];
+	size_t sn = sizeof(serial), n = 0;
+	int rc;
+
+	rc = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der);
+	if (rc == 0)
+		rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, der.data, der.size, hash);
+	if (rc == 0)
+		rc = gnutls_x509_crt_get_raw_issuer_dn(crt, &issuer);
+	if (rc == 0)
+		rc = gnutls_x509_crt_get_serial(crt, serial, &sn);
+	if (rc < 0) {
+		rc = keys_err(rc, "signing-certificate-v2");
+		goto out;
+	}
+	if (sn && (serial[0] & 0x80))
+		ser[n++] = 0;
+	memcpy(ser + n, serial, sn);
+	n += sn;
+	memset(&gn, 0, sizeof(gn));
+	memset(out, 0, sizeof(*out));
+	der_put(&gn, 0xa4, issuer.data, issuer.size); /* directoryName */
+	der_wrap(&gn, 0x30);                          /* GeneralNames */
+	der_put(&gn, 0x02, ser, n);                   /* serialNumber */
+	der_wrap(&gn, 0x30);                          /* IssuerSerial */
+	der_put(out, 0x04, hash, sizeof(hash));       /* certHash */
+	der_cat(out, &gn);
+	der_wrap(out, 0x30); /* ESSCertIDv2 */
+	der_wrap(out, 0x30); /* SEQUENCE OF */
+	der_wrap(out, 0x30); /* SigningCertificateV2 */
+	if (out->over)
+		rc = err_set(E_CRYPTO, "signing-certificate-v2: issuer name too long");
+out:
+	gnutls_free(der.data);
+	gnutls_free(issuer.data);
+	return rc;
+}
+
+static int sign_p7(gnutls_pkcs7_t p7, const struct sigkey *k, const gnutls_datum_t *data, int pkcs7)
+{
+	gnutls_pkcs7_attrs_t attrs = NULL;
+	gnutls_x509_crt_t *chain;
+	size_t n = sigkey_chain(k, &chain), i;
+	unsigned flags = GNUTLS_PKCS7_INCLUDE_CERT;
+	struct der ess;
+	gnutls_datum_t v;
+	int rc = E_OK;
+
+	for (i = 1; rc >= 0 && i < n; i++)
+		rc = gnutls_pkcs7_set_crt(p7, chain[i]);
+	if (rc < 0)
+		return keys_err(rc, "CMS certificates");
+	if (pkcs7) {
+		flags |= GNUTLS_PKCS7_INCLUDE_TIME;
+	} else {
+		rc = ess_v2(&ess, chain[0]);
+		if (rc < 0)
+			return rc;
+		v.data = ess.p;
+		v.size = (unsigned)ess.n;
+		rc = gnutls_pkcs7_add_attr(&attrs, OID_SIGNING_CERT_V2, &v, 0);
+		if (rc < 0)
+			return keys_err(rc, "signing-certificate-v2");
+	}
+	rc = gnutls_pkcs7_sign(p7, chain[0], sigkey_privkey(k), data, attrs, NULL,
+			       GNUTLS_DIG_SHA256, flags);
+	gnutls_pkcs7_attrs_deinit(attrs);
+	return rc < 0 ? keys_err(rc, "CMS signature") : E_OK;
+}
+
+int cms_sign(uint8_t **out, size_t *outlen, const struct sigkey *k, const uint8_t *data, size_t n,
+	     int pkcs7)
+{
+	gnutls_pkcs7_t p7 = NULL;
+	gnutls_datum_t d = {(unsigned char *)data, (unsigned)n}, der = {NULL, 0};
+	int rc;
+
+	*out = NULL;
+	*outlen = 0;
+	rc = gnutls_pkcs7_init(&p7);
+	if (rc < 0)
+		return keys_err(rc, "CMS");
+	rc = sign_p7(p7, k, &d, pkcs7);
+	if (rc == E_OK && (rc = gnutls_pkcs7_export2(p7, GNUTLS_X509_FMT_DER, &der)) < 0)
+		rc = keys_err(rc, "CMS export");
+	if (rc == E_OK) {
+		*out = malloc(der.size);
+		if (!*out)
+			rc = err_set(E_NOMEM, "CMS");
+		else
+			memcpy(*out, der.data, der.size);
+		*outlen = *out ? der.size : 0;
+	}
+	gnutls_free(der.data);
+	gnutls_pkcs7_deinit(p7);
+	return rc;
+}
+
+void cms_result_clear(struct cms_result *r)
+{
+	free(r->signer);
+	memset(r, 0, sizeof(*r));
+	r->signing_time = -1;
+}
+
+static int datum_eq(const gnutls_datum_t *a, const void *p, size_t n)
+{
+	return a->size == n && memcmp(a->data, p, n) == 0;
+}
+
+/* 1 if @crt is the one the SignerInfo names. */
+static int is_signer(gnutls_x509_crt_t crt, const gnutls_pkcs7_signature_info_st *info)
+{
+	gnutls_datum_t dn = {NULL, 0};
+	uint8_t buf[128];
+	size_t n = sizeof(buf);
+	int ok = 0;
+
+	if (info->signer_serial.size) {
+		if (gnutls_x509_crt_get_serial(crt, buf, &n) < 0 ||
+		    !datum_eq(&info->signer_serial, buf, n) ||
+		    gnutls_x509_crt_get_raw_issuer_dn(crt, &dn) < 0)
+			return 0;
+		ok = info->issuer_dn.size == dn.size &&
+		     memcmp(info->issuer_dn.data, dn.data, dn.size) == 0;
+		gnutls_free(dn.data);
+		return ok;
+	}
+	if (info->issuer_keyid.size && gnutls_x509_crt_get_subject_key_id(crt, buf, &n, NULL) >= 0)
+		return datum_eq(&info->issuer_keyid, buf, n);
+	return 0;
+}
+
+static char *cert_cn(gnutls_x509_crt_t crt)
+{
+	char buf[512];
+	size_t n = sizeof(buf), i;
+
+	if (gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, buf, &n) < 0)
+		return NULL;
+	buf[n < sizeof(buf) ? n : sizeof(buf) - 1] = '\0';
+	for (i = 0; buf[i]; i++)
+		if ((unsigned char)buf[i] < ' ' || buf[i] == 0x7f)
+			buf[i] = ' ';
+	return strdup(buf);
+}
+
+static void trust_check(struct cms_result *r, gnutls_x509_crt_t *certs, size_t n,
+			gnutls_x509_trust_list_t tl)
+{
+	gnutls_datum_t txt = {NULL, 0};
+	unsigned status = 0, ku = 0;
+	int rc;
+
+	if (!tl) {
+		snprintf(r->trust_why, sizeof(r->trust_why), "no trust roots given");
+		return;
+	}
+	rc = gnutls_x509_trust_list_verify_crt2(tl, certs, (unsigned)n, NULL, 0, 0, &status, NULL);
+	if (rc < 0 || status) {
+		if (rc >= 0 && gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509,
+									    &txt, 0) >= 0)
+			snprintf(r->trust_why, sizeof(r->trust_why), "%s", (char *)txt.data);
+		else
+			snprintf(r->trust_why, sizeof(r->trust_why), "%s", gnutls_strerror(rc));
+		gnutls_free(txt.data);
+		return;
+	}
+	rc = gnutls_x509_crt_get_key_usage(certs[0], &ku, NULL);
+	if (rc >= 0 && !(ku & (GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_NON_REPUDIATION))) {
+		snprintf(r->trust_why, sizeof(r->trust_why),
+			 "the signer's key usage does not allow signatures");
+		return;
+	}
+	r->trusted = 1;
+}
+
+/* The CMS's certificates, the signer first; *signer_found 0 if absent. */
+static int load_certs(gnutls_pkcs7_t p7, const gnutls_pkcs7_signature_info_st *info,
+		      gnutls_x509_crt_t *certs, size_t *n, int *found)
+{
+	int count = gnutls_pkcs7_get_crt_count(p7), i;
+	gnutls_datum_t raw;
+	gnutls_x509_crt_t c;
+
+	*n = 0;
+	*found = 0;
+	for (i = 0; i < count && *n < CMS_CERTS_MAX; i++) {
+		if (gnutls_pkcs7_get_crt_raw2(p7, (unsigned)i, &raw) < 0)
+			continue;
+		if (gnutls_x509_crt_init(&c) < 0) {
+			gnutls_free(raw.data);
+			return err_set(E_NOMEM, "certificate");
+		}
+		if (gnutls_x509_crt_import(c, &raw, GNUTLS_X509_FMT_DER) < 0) {
+			gnutls_x509_crt_deinit(c);
+		} else if (!*found && is_signer(c, info)) {
+			memmove(certs + 1, certs, *n * sizeof(*certs));
+			certs[0] = c;
+			(*n)++;
+			*found = 1;
+		} else {
+			certs[(*n)++] = c;
+		}
+		gnutls_free(raw.data);
+	}
+	return E_OK;
+}
+
+static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_t *data,
+		    gnutls_x509_trust_list_t tl)
+{
+	gnutls_pkcs7_signature_info_st info;
+	gnutls_x509_crt_t certs[CMS_CERTS_MAX];
+	size_t n = 0, i;
+	int rc, found = 0;
+
+	if (gnutls_pkcs7_get_signature_count(p7) != 1) {
+		snprintf(r->why, sizeof(r->why), "the CMS must hold exactly one signature");
+		return E_OK;
+	}
+	rc = gnutls_pkcs7_get_signature_info(p7, 0, &info);
+	if (rc < 0) {
+		snprintf(r->why, sizeof(r->why), "unreadable SignerInfo: %s", gnutls_strerror(rc));
+		return E_OK;
+	}
+	r->signing_time = info.signing_time;
+	rc = load_certs(p7, &info, certs, &n, &found);
+	if (rc == E_OK && !found) {
+		snprintf(r->why, sizeof(r->why), "the signer's certificate is not in the CMS");
+	} else if (rc == E_OK) {
+		r->signer = cert_cn(certs[0]);
+		/* time is a trust matter, reported by trust_check() */
+		i = (size_t)gnutls_pkcs7_verify_direct(
+			p7, certs[0], 0, data,
+			GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+				GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS);
+		if ((int)i < 0)
+			snprintf(r->why, sizeof(r->why), "the CMS signature does not verify: %s",
+				 gnutls_strerror((int)i));
+		else
+			r->intact = 1;
+		if (r->intact)
+			trust_check(r, certs, n, tl);
+	}
+	for (i = 0; i < n; i++)
+		gnutls_x509_crt_deinit(certs[i]);
+	gnutls_pkcs7_signature_info_deinit(&info);
+	return rc;
+}
+
+int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const uint8_t *data,
+	      size_t n, gnutls_x509_trust_list_t tl)
+{
+	gnutls_pkcs7_t p7 = NULL;
+	gnutls_datum_t d = {(unsigned char *)der, (unsigned)derlen};
+	gnutls_datum_t c = {(unsigned char *)data, (unsigned)n}, emb = {NULL, 0};
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->signing_time = -1;
+	rc = gnutls_pkcs7_init(&p7);
+	if (rc < 0)
+		return keys_err(rc, "CMS");
+	rc = gnutls_pkcs7_import(p7, &d, GNUTLS_X509_FMT_DER);
+	if (rc < 0) {
+		snprintf(r->why, sizeof(r->why), "/Contents is not a CMS: %s", gnutls_strerror(rc));
+		rc = E_OK;
+	} else if (gnutls_pkcs7_get_embedded_data(p7, 0, &emb) >= 0) {
+		snprintf(r->why, sizeof(r->why), "the CMS is not detached");
+		gnutls_free(emb.data);
+		rc = E_OK;
+	} else {
+		rc = check_p7(r, p7, &c, tl);
+	}
+	gnutls_pkcs7_deinit(p7);
+	return rc;
+}

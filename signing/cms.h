@@ -1,0 +1,45 @@
+/*
+ * cms.h: detached CMS SignedData (RFC 5652) for PDF signatures, with
+ * GnuTLS: making one over some bytes with a signing key, and checking one
+ * against the bytes it claims to sign.  Internal to signing/.
+ *
+ * Contracts: cms_sign() makes a SignedData with one SignerInfo, SHA-256,
+ * the signer's chain, and either signing-certificate-v2 (RFC 5035, CAdES)
+ * and no signing-time, or signing-time (@pkcs7).  cms_check() never fails
+ * on a bad CMS: it returns E_OK with the verdict in @r (only E_NOMEM is an
+ * error); the signer is found by issuer and serial or by subject key
+ * identifier among the CMS's certificates.
+ */
+#ifndef DINH_CMS_H
+#define DINH_CMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <gnutls/x509.h>
+
+#include "signing/sigkey.h"
+
+#define CMS_WHY_MAX 160
+
+struct cms_result {
+	int intact;            /* 1: the digest matches and the signature verifies */
+	char why[CMS_WHY_MAX]; /* why not intact, or "" */
+	int trusted;           /* 1: chains to the trust list with a signing key usage */
+	char trust_why[CMS_WHY_MAX];
+	char *signer;        /* the signer's CN (UTF-8, control characters blanked), or NULL */
+	time_t signing_time; /* the signing-time attribute, or -1 */
+};
+
+int cms_sign(uint8_t **out, size_t *outlen, const struct sigkey *k, const uint8_t *data, size_t n,
+	     int pkcs7);
+
+/* Checks DER @der (@derlen bytes, no padding) over @data; trust is checked
+ * when @tl is not NULL (else r->trusted is 0 with trust_why "no trust roots"). */
+int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const uint8_t *data,
+	      size_t n, gnutls_x509_trust_list_t tl);
+
+void cms_result_clear(struct cms_result *r);
+
+#endif

@@ -1,0 +1,377 @@
+/*
+ * pdfsig.c: signs a PDF.  The update (field, widget, /Sig with placeholders,
+ * the changed catalog, AcroForm and page) is written by pdf_write; the
+ * placeholders are then filled: /ByteRange with the two ranges around the
+ * /Contents hex string, /Contents with the CMS of cms.c over those ranges.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "pdf/pdf_doc.h"
+#include "pdf/pdf_write.h"
+#include "signing/cms.h"
+#include "signing/pdfsig.h"
+#include "signing/pdfverify.h"
+#include "signing/sigkey.h"
+
+#define BR_PLACEHOLDER 9999999999LL
+
+struct update {
+	struct pdf_doc *doc;
+	struct pdf_write *w;
+	struct pdf_ref sig, field, page;
+	size_t cms_max;
+};
+
+/* @o resolved; *ref the reference it came through, or {0, 0} if direct. */
+static int resolve(struct pdf_doc *doc, const struct pdf_obj *o, struct pdf_ref *ref,
+		   const struct pdf_obj **out)
+{
+	*ref = (struct pdf_ref){0, 0};
+	if (o && o->type == PDF_REF)
+		*ref = o->u.ref;
+	return pdf_doc_resolve(doc, o, out);
+}
+
+/* Appends a reference to @item to the array @key of @dict (owned by the
+ * caller, to be put by it), which may hold the array directly or by
+ * reference (then the array object itself is put). */
+static int array_add(struct update *u, struct pdf_obj *dict, const char *key, struct pdf_ref item)
+{
+	const struct pdf_obj *old;
+	struct pdf_obj *arr;
+	struct pdf_ref ref;
+	int rc;
+
+	rc = resolve(u->doc, pdf_obj_dict_get(dict, key), &ref, &old);
+	if (rc < 0)
+		return rc;
+	if (old && old->type != PDF_ARRAY)
+		return err_set(E_CORRUPT, "/%s is not an array", key);
+	arr = old ? pdf_obj_dup(old) : pdf_obj_new(PDF_ARRAY);
+	if (!arr)
+		return err_set(E_NOMEM, "array");
+	rc = pdf_obj_array_push(arr, pdf_obj_new_ref(item.num, item.gen));
+	if (rc < 0) {
+		pdf_obj_free(arr);
+		return rc;
+	}
+	if (ref.num)
+		return pdf_write_put(u->w, ref, arr);
+	return pdf_obj_dict_set(dict, key, arr);
+}
+
+/* The catalog with an AcroForm whose /Fields has the new field. */
+static int add_to_form(struct update *u)
+{
+	struct pdf_ref root = pdf_doc_root(u->doc), afref;
+	const struct pdf_obj *cat, *af;
+	struct pdf_obj *ncat = NULL, *naf = NULL;
+	int rc;
+
+	rc = pdf_doc_get(u->doc, root.num, &cat);
+	if (rc == E_OK)
+		rc = resolve(u->doc, pdf_obj_dict_get(cat, "AcroForm"), &afref, &af);
+	if (rc < 0)
+		return rc;
+	if (af && af->type != PDF_DICT)
+		return err_set(E_CORRUPT, "/AcroForm is not a dictionary");
+	naf = af ? pdf_obj_dup(af) : pdf_obj_new(PDF_DICT);
+	if (!naf)
+		return err_set(E_NOMEM, "AcroForm");
+	rc = array_add(u, naf, "Fields", u->field);
+	if (rc == E_OK)
+		rc = pdf_obj_dict_set(naf, "SigFlags", pdf_obj_new_int(3));
+	if (rc < 0)
+		goto fail;
+	if (afref.num)
+		return pdf_write_put(u->w, afref, naf);
+	ncat = pdf_obj_dup(cat);
+	if (!ncat) {
+		rc = err_set(E_NOMEM, "catalog");
+		goto fail;
+	}
+	rc = pdf_obj_dict_set(ncat, "AcroForm", naf);
+	naf = NULL;
+	if (rc == E_OK)
+		return pdf_write_put(u->w, root, ncat);
+	pdf_obj_free(ncat);
+fail:
+	pdf_obj_free(naf);
+	return rc;
+}
+
+static int add_to_page(struct update *u)
+{
+	const struct pdf_obj *page;
+	struct pdf_obj *np;
+	int rc;
+
+	rc = pdf_doc_get(u->doc, u->page.num, &page);
+	if (rc < 0)
+		return rc;
+	if (!page || page->type != PDF_DICT)
+		return err_set(E_CORRUPT, "page 1 is not a dictionary");
+	np = pdf_obj_dup(page);
+	if (!np)
+		return err_set(E_NOMEM, "page");
+	rc = array_add(u, np, "Annots", u->field);
+	if (rc < 0) {
+		pdf_obj_free(np);
+		return rc;
+	}
+	return pdf_write_put(u->w, u->page, np);
+}
+
+static int dict_add(struct pdf_obj *d, const char *key, struct pdf_obj *v, int rc)
+{
+	if (rc < 0) {
+		pdf_obj_free(v);
+		return rc;
+	}
+	if (!v)
+		return err_set(E_NOMEM, "dictionary");
+	return pdf_obj_dict_set(d, key, v);
+}
+
+static int put_field(struct update *u)
+{
+	struct pdf_obj *f = pdf_obj_new(PDF_DICT), *rect = pdf_obj_new(PDF_ARRAY);
+	char name[48];
+	int rc = f && rect ? E_OK : err_set(E_NOMEM, "field");
+	int i;
+
+	for (i = 0; rc == E_OK && i < 4; i++)
+		rc = pdf_obj_array_push(rect, pdf_obj_new_int(0));
+	snprintf(name, sizeof(name), "Signature%u", u->sig.num);
+	rc = dict_add(f, "FT", pdf_obj_new_name("Sig"), rc);
+	rc = dict_add(f, "Type", pdf_obj_new_name("Annot"), rc);
+	rc = dict_add(f, "Subtype", pdf_obj_new_name("Widget"), rc);
+	rc = dict_add(f, "F", pdf_obj_new_int(132), rc); /* Print | Locked */
+	rc = dict_add(f, "Rect", rect, rc);
+	rect = NULL;
+	rc = dict_add(f, "P", pdf_obj_new_ref(u->page.num, u->page.gen), rc);
+	rc = dict_add(f, "T", pdf_obj_new_string(name, strlen(name)), rc);
+	rc = dict_add(f, "V", pdf_obj_new_ref(u->sig.num, u->sig.gen), rc);
+	pdf_obj_free(rect);
+	if (rc < 0) {
+		pdf_obj_free(f);
+		return rc;
+	}
+	return pdf_write_put(u->w, u->field, f);
+}
+
+/* "D:YYYYMMDDHHmmSS+07'00'", Vietnam time. */
+static void pdf_date(char out[64], time_t t)
+{
+	struct tm tm;
+
+	t += 7 * 3600;
+	gmtime_r(&t, &tm);
+	snprintf(out, 64, "D:%04d%02d%02d%02d%02d%02d+07'00'", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static int put_sig(struct update *u, const struct pdfsig_opts *o, time_t now)
+{
+	struct pdf_obj *s = pdf_obj_new(PDF_DICT), *br = pdf_obj_new(PDF_ARRAY), *c;
+	uint8_t *zero = calloc(1, u->cms_max);
+	char date[64];
+	int rc = s && br && zero ? E_OK : err_set(E_NOMEM, "signature dictionary");
+	int i;
+
+	for (i = 0; rc == E_OK && i < 4; i++)
+		rc = pdf_obj_array_push(br, pdf_obj_new_int(i ? BR_PLACEHOLDER : 0));
+	c = zero ? pdf_obj_new_string(zero, u->cms_max) : NULL;
+	if (c)
+		c->u.s.hex = 1;
+	free(zero);
+	pdf_date(date, now);
+	rc = dict_add(s, "Type", pdf_obj_new_name("Sig"), rc);
+	rc = dict_add(s, "Filter", pdf_obj_new_name("Adobe.PPKLite"), rc);
+	rc = dict_add(s, "SubFilter",
+		      pdf_obj_new_name(o->pkcs7 ? "adbe.pkcs7.detached" : "ETSI.CAdES.detached"),
+		      rc);
+	rc = dict_add(s, "M", pdf_obj_new_string(date, strlen(date)), rc);
+	if (o->reason)
+		rc = dict_add(s, "Reason", pdf_obj_new_string(o->reason, strlen(o->reason)), rc);
+	rc = dict_add(s, "ByteRange", br, rc);
+	br = NULL;
+	rc = dict_add(s, "Contents", c, rc);
+	pdf_obj_free(br);
+	if (rc < 0) {
+		pdf_obj_free(s);
+		return rc;
+	}
+	return pdf_write_put(u->w, u->sig, s);
+}
+
+/* The offset of the only occurrence of @pat in p[from, len), or 0. */
+static size_t find_once(const uint8_t *p, size_t len, size_t from, const void *pat, size_t n)
+{
+	const uint8_t *a = memmem(p + from, len - from, pat, n), *b;
+
+	if (!a)
+		return 0;
+	b = memmem(a + 1, (size_t)(p + len - a - 1), pat, n);
+	return b ? 0 : (size_t)(a - p);
+}
+
+/* Fills /ByteRange and returns the gap [*a, *b) of the /Contents string. */
+static int fill_byterange(uint8_t *p, size_t len, size_t from, size_t cms_max, size_t *a, size_t *b)
+{
+	char ph[64], val[64];
+	size_t br, gap, n;
+	char *hex;
+
+	hex = malloc(2 * cms_max + 2);
+	if (!hex)
+		return err_set(E_NOMEM, "placeholder");
+	hex[0] = '<';
+	memset(hex + 1, '0', 2 * cms_max);
+	hex[2 * cms_max + 1] = '>';
+	gap = find_once(p, len, from, hex, 2 * cms_max + 2);
+	free(hex);
+	n = (size_t)snprintf(ph, sizeof(ph), "[0 %lld %lld %lld]", BR_PLACEHOLDER, BR_PLACEHOLDER,
+			     BR_PLACEHOLDER);
+	br = find_once(p, len, from, ph, n);
+	if (!gap || !br)
+		return err_set(E_INTERNAL, "signature placeholders not found in the update");
+	*a = gap;
+	*b = gap + 2 * cms_max + 2;
+	snprintf(val, sizeof(val), "[0 %zu %zu %zu", *a, *b, len - *b);
+	memset(p + br, ' ', n);
+	memcpy(p + br, val, strlen(val));
+	p[br + n - 1] = ']';
+	return E_OK;
+}
+
+static int fill_contents(uint8_t *p, size_t len, size_t a, size_t b, const struct sigkey *k,
+			 const struct pdfsig_opts *o)
+{
+	static const char hx[] = "0123456789abcdef";
+	uint8_t *data, *cms = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	data = malloc(len - (b - a));
+	if (!data)
+		return err_set(E_NOMEM, "signed bytes");
+	memcpy(data, p, a);
+	memcpy(data + a, p + b, len - b);
+	rc = cms_sign(&cms, &n, k, data, len - (b - a), o->pkcs7);
+	free(data);
+	if (rc < 0)
+		return rc;
+	if (2 * n > b - a - 2) {
+		rc = err_set(E_INTERNAL, "CMS of %zu bytes does not fit its placeholder", n);
+	} else {
+		for (i = 0; i < n; i++) {
+			p[a + 1 + 2 * i] = (uint8_t)hx[cms[i] >> 4];
+			p[a + 2 + 2 * i] = (uint8_t)hx[cms[i] & 15];
+		}
+	}
+	free(cms);
+	return rc;
+}
+
+/* The bytes the CMS may take: its fixed part and the certificates. */
+static size_t cms_room(const struct sigkey *k)
+{
+	gnutls_x509_crt_t *chain;
+	size_t n = sigkey_chain(k, &chain), i, room = 4096;
+	gnutls_datum_t d;
+
+	for (i = 0; i < n; i++) {
+		if (gnutls_x509_crt_export2(chain[i], GNUTLS_X509_FMT_DER, &d) < 0)
+			return PDFSIG_CMS_MAX;
+		room += d.size;
+		gnutls_free(d.data);
+	}
+	return room < PDFSIG_CMS_MAX ? room : PDFSIG_CMS_MAX;
+}
+
+static int build(struct update *u, const struct pdfsig_opts *o, time_t now)
+{
+	int rc;
+
+	u->page = pdf_doc_page(u->doc, 0);
+	if (!u->page.num)
+		return err_set(E_CORRUPT, "the document has no page");
+	rc = pdf_write_alloc(u->w, &u->sig);
+	if (rc == E_OK)
+		rc = pdf_write_alloc(u->w, &u->field);
+	if (rc == E_OK)
+		rc = put_sig(u, o, now);
+	if (rc == E_OK)
+		rc = put_field(u);
+	if (rc == E_OK)
+		rc = add_to_form(u);
+	if (rc == E_OK)
+		rc = add_to_page(u);
+	return rc;
+}
+
+/* The new signature must be intact and cover the whole file. */
+static int check_result(const uint8_t *p, size_t len, uint32_t sig)
+{
+	struct pdfverify_report *r = NULL;
+	const struct pdfverify_sig *s = NULL;
+	size_t i;
+	int rc;
+
+	rc = pdfverify_data(&r, p, len, NULL);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < r->n; i++)
+		if (r->sig[i].obj == sig)
+			s = &r->sig[i];
+	if (!s)
+		rc = err_set(E_INTERNAL, "the new signature is not found in the signed file");
+	else if (!s->intact)
+		rc = err_set(E_CRYPTO, "the new signature does not verify: %s", s->integrity);
+	else if (s->coverage != PDFVERIFY_WHOLE)
+		rc = err_set(E_INTERNAL, "the new signature does not cover the file");
+	pdfverify_report_free(r);
+	return rc;
+}
+
+int pdfsig_sign(uint8_t **out, size_t *outlen, const uint8_t *in, size_t inlen,
+		const struct sigkey *k, const struct pdfsig_opts *o)
+{
+	struct update u = {0};
+	time_t now = o->now ? o->now : time(NULL);
+	uint8_t *p = NULL;
+	size_t len = 0, a = 0, b = 0;
+	int rc;
+
+	*out = NULL;
+	*outlen = 0;
+	u.cms_max = cms_room(k);
+	rc = pdf_doc_open(&u.doc, in, inlen);
+	if (rc == E_OK)
+		rc = pdf_write_new(&u.w, u.doc);
+	if (rc == E_OK)
+		rc = build(&u, o, now);
+	if (rc == E_OK)
+		rc = pdf_write_finish(u.w, &p, &len);
+	if (rc == E_OK)
+		rc = fill_byterange(p, len, inlen, u.cms_max, &a, &b);
+	if (rc == E_OK)
+		rc = fill_contents(p, len, a, b, k, o);
+	if (rc == E_OK)
+		rc = check_result(p, len, u.sig.num);
+	pdf_write_free(u.w);
+	pdf_doc_free(u.doc);
+	if (rc < 0) {
+		free(p);
+		return rc;
+	}
+	*out = p;
+	*outlen = len;
+	return E_OK;
+}
