@@ -104,6 +104,11 @@ int cmd_pdf(const struct cli *c, int argc, char **argv);
  * "gen". */
 int cmd_pdf_gen(const struct cli *c, int argc, char **argv);
 void cli_help_pdfgen(void);
+/* cmd_pdfsig.c: `dinh pdf sign|verify`, offline; @argv[0] is "sign" or
+ * "verify".  verify exits with CLI_EXIT_HASH unless every signature is valid. */
+int cmd_pdf_sign(const struct cli *c, int argc, char **argv);
+int cmd_pdf_verify(const struct cli *c, int argc, char **argv);
+void cli_help_pdfsig(void);
 /* cmd_docq.c: `dinh doc inbox|search|lookup|register|stats`. */
 int cmd_doc_query(const struct cli *c, int argc, char **argv);
 void cli_help_docq(void);

@@ -106,8 +106,13 @@ int cmd_pdf(const struct cli *c, int argc, char **argv)
 
 	if (argc >= 2 && strcmp(argv[1], "gen") == 0)
 		return cmd_pdf_gen(c, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "sign") == 0)
+		return cmd_pdf_sign(c, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
+		return cmd_pdf_verify(c, argc - 1, argv + 1);
 	if (argc < 2 || cli_wants_help(argc, argv) || strcmp(argv[1], "--help") == 0) {
 		help_pdf();
+		cli_help_pdfsig();
 		cli_help_pdfgen();
 		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
 	}
