@@ -256,6 +256,87 @@ static void trust_check(struct cms_result *r, gnutls_x509_crt_t *certs, size_t n
 	r->trusted = 1;
 }
 
+/* The element at @p (at most @n bytes): *tag, the offset of its content
+ * (*hdr) and its length; 0 if it is not a DER element within @n. */
+static size_t der_elem(const uint8_t *p, size_t n, uint8_t *tag, size_t *hdr, size_t *len)
+{
+	size_t k, i;
+
+	if (n < 2)
+		return 0;
+	*tag = p[0];
+	*len = p[1];
+	*hdr = 2;
+	if (p[1] & 0x80) {
+		k = p[1] & 0x7f;
+		if (k < 1 || k > 3 || 2 + k > n)
+			return 0;
+		for (*len = 0, i = 0; i < k; i++)
+			*len = *len << 8 | p[2 + i];
+		*hdr = 2 + k;
+	}
+	return *len <= n - *hdr ? *hdr + *len : 0;
+}
+
+/* The digest and the hash of TSTInfo's messageImprint (RFC 3161):
+ * SEQUENCE { version INTEGER, policy OID, messageImprint SEQUENCE {
+ * SEQUENCE { algorithm OID ... }, hashedMessage OCTET STRING } ... }. */
+static int tst_imprint(const uint8_t *p, size_t n, gnutls_digest_algorithm_t *dig,
+		       const uint8_t **hash, size_t *hlen)
+{
+	static const uint8_t sha2[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02};
+	size_t hdr, len, t, i;
+	uint8_t tag;
+
+	if (!der_elem(p, n, &tag, &hdr, &len) || tag != 0x30)
+		return -1;
+	p += hdr, n = len;
+	for (i = 0; i < 2; i++) { /* version, policy */
+		if (!(t = der_elem(p, n, &tag, &hdr, &len)))
+			return -1;
+		p += t, n -= t;
+	}
+	if (!der_elem(p, n, &tag, &hdr, &len) || tag != 0x30)
+		return -1;
+	p += hdr, n = len;
+	if (!(t = der_elem(p, n, &tag, &hdr, &len)) || tag != 0x30 ||
+	    !der_elem(p + hdr, len, &tag, &hdr, &len) || tag != 0x06)
+		return -1;
+	*dig = GNUTLS_DIG_UNKNOWN;
+	if (len == 9 && memcmp(p + 4, sha2, 8) == 0 && p[12] >= 1 && p[12] <= 3)
+		*dig = p[12] == 1   ? GNUTLS_DIG_SHA256
+		       : p[12] == 2 ? GNUTLS_DIG_SHA384
+				    : GNUTLS_DIG_SHA512;
+	p += t, n -= t;
+	if (!der_elem(p, n, &tag, &hdr, &len) || tag != 0x04)
+		return -1;
+	*hash = p + hdr;
+	*hlen = len;
+	return 0;
+}
+
+/* The timestamp's imprint must be the digest of @data. */
+static void check_tst(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_t *data)
+{
+	gnutls_datum_t emb = {NULL, 0};
+	gnutls_digest_algorithm_t dig;
+	const uint8_t *hash;
+	uint8_t h[64];
+	size_t hlen;
+
+	r->intact = 0;
+	if (gnutls_pkcs7_get_embedded_data(p7, 0, &emb) < 0 ||
+	    tst_imprint(emb.data, emb.size, &dig, &hash, &hlen) < 0)
+		snprintf(r->why, sizeof(r->why), "the timestamp has no readable TSTInfo");
+	else if (dig == GNUTLS_DIG_UNKNOWN || hlen != gnutls_hash_get_len(dig))
+		snprintf(r->why, sizeof(r->why), "the timestamp's digest is not SHA-2");
+	else if (gnutls_hash_fast(dig, data->data, data->size, h) < 0 || memcmp(h, hash, hlen))
+		snprintf(r->why, sizeof(r->why), "the timestamp is not of these bytes");
+	else
+		r->intact = 1;
+	gnutls_free(emb.data);
+}
+
 /* The CMS's certificates, the signer first; *signer_found 0 if absent. */
 static int load_certs(gnutls_pkcs7_t p7, const gnutls_pkcs7_signature_info_st *info,
 		      gnutls_x509_crt_t *certs, size_t *n, int *found)
@@ -289,7 +370,7 @@ static int load_certs(gnutls_pkcs7_t p7, const gnutls_pkcs7_signature_info_st *i
 }
 
 static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_t *data,
-		    gnutls_x509_trust_list_t tl)
+		    gnutls_x509_trust_list_t tl, int tst)
 {
 	gnutls_pkcs7_signature_info_st info;
 	gnutls_x509_crt_t certs[CMS_CERTS_MAX];
@@ -313,7 +394,7 @@ static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_
 		r->signer = cert_cn(certs[0]);
 		/* time is a trust matter, reported by trust_check() */
 		i = (size_t)gnutls_pkcs7_verify_direct(
-			p7, certs[0], 0, data,
+			p7, certs[0], 0, tst ? NULL : data,
 			GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
 				GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS);
 		if ((int)i < 0)
@@ -321,6 +402,8 @@ static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_
 				 gnutls_strerror((int)i));
 		else
 			r->intact = 1;
+		if (r->intact && tst)
+			check_tst(r, p7, data);
 		if (r->intact)
 			trust_check(r, certs, n, tl);
 	}
@@ -331,7 +414,7 @@ static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_
 }
 
 int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const uint8_t *data,
-	      size_t n, gnutls_x509_trust_list_t tl)
+	      size_t n, gnutls_x509_trust_list_t tl, int tst)
 {
 	gnutls_pkcs7_t p7 = NULL;
 	gnutls_datum_t d = {(unsigned char *)der, (unsigned)derlen};
@@ -347,12 +430,12 @@ int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const uin
 	if (rc < 0) {
 		snprintf(r->why, sizeof(r->why), "/Contents is not a CMS: %s", gnutls_strerror(rc));
 		rc = E_OK;
-	} else if (gnutls_pkcs7_get_embedded_data(p7, 0, &emb) >= 0) {
+	} else if (!tst && gnutls_pkcs7_get_embedded_data(p7, 0, &emb) >= 0) {
 		snprintf(r->why, sizeof(r->why), "the CMS is not detached");
 		gnutls_free(emb.data);
 		rc = E_OK;
 	} else {
-		rc = check_p7(r, p7, &c, tl);
+		rc = check_p7(r, p7, &c, tl, tst);
 	}
 	gnutls_pkcs7_deinit(p7);
 	return rc;

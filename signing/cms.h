@@ -36,9 +36,12 @@ int cms_sign(uint8_t **out, size_t *outlen, const struct sigkey *k, const uint8_
 	     int pkcs7);
 
 /* Checks DER @der (@derlen bytes, no padding) over @data; trust is checked
- * when @tl is not NULL (else r->trusted is 0 with trust_why "no trust roots"). */
+ * when @tl is not NULL (else r->trusted is 0 with trust_why "no trust roots").
+ * With @tst, @der is an RFC 3161 timestamp token (a document timestamp): its
+ * embedded TSTInfo is what is signed, and its messageImprint (SHA-2) must be
+ * the digest of @data. */
 int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const uint8_t *data,
-	      size_t n, gnutls_x509_trust_list_t tl);
+	      size_t n, gnutls_x509_trust_list_t tl, int tst);
 
 void cms_result_clear(struct cms_result *r);
 

@@ -291,7 +291,8 @@ static int check_cms(struct pdfverify_sig *s, const struct pv_file *f, const uin
 		return err_set(E_NOMEM, "signed bytes");
 	memcpy(data, f->data, (size_t)v[1]);
 	memcpy(data + v[1], f->data + v[2], (size_t)v[3]);
-	rc = cms_check(&cr, (const uint8_t *)c->u.s.p, dl, data, n, tl);
+	rc = cms_check(&cr, (const uint8_t *)c->u.s.p, dl, data, n, tl,
+		       strcmp(s->subfilter, "ETSI.RFC3161") == 0);
 	free(data);
 	if (rc < 0)
 		return rc;
@@ -335,7 +336,8 @@ static int check_sig(struct pv_file *f, struct pdfverify_sig *s, gnutls_x509_tru
 	if (*why)
 		return broken(s, why);
 	if (strcmp(s->subfilter, "adbe.pkcs7.detached") != 0 &&
-	    strcmp(s->subfilter, "ETSI.CAdES.detached") != 0)
+	    strcmp(s->subfilter, "ETSI.CAdES.detached") != 0 &&
+	    strcmp(s->subfilter, "ETSI.RFC3161") != 0)
 		return broken(s, "/SubFilter not supported");
 	return check_cms(s, f, v, c, tl);
 }
