@@ -8,7 +8,8 @@ BUILD="build-essential autoconf automake libtool pkg-config gettext git"
 LIBS="libgnutls28-dev libxml2-dev libglib2.0-dev libpoppler-glib-dev libgit2-dev libsqlite3-dev zlib1g-dev check
 	libcairo2-dev libpango1.0-dev libqrencode-dev"
 FONTS="fonts-liberation2 fonts-dejavu-core"
-TOOLS="gnutls-bin locales valgrind clang-format qpdf poppler-utils zbar-tools softhsm2 p11-kit"
+TOOLS="gnutls-bin locales valgrind clang-format qpdf poppler-utils zbar-tools softhsm2 p11-kit libnss3-tools
+	openssl"
 PKGS="$BUILD $LIBS $FONTS $TOOLS $*"
 
 missing=""
