@@ -65,12 +65,13 @@ static int pv_file_open(struct pv_file *f, const uint8_t *data, size_t len)
 	return rc;
 }
 
-static struct pdfverify_sig *find_sig(struct pdfverify_report *r, uint32_t obj)
+/* The signature of /Sig object @obj; a direct value (@obj 0) by its field. */
+static struct pdfverify_sig *find_sig(struct pdfverify_report *r, uint32_t obj, const char *field)
 {
 	size_t i;
 
-	for (i = 0; obj && i < r->n; i++)
-		if (r->sig[i].obj == obj)
+	for (i = 0; i < r->n; i++)
+		if (r->sig[i].obj == obj && (obj || strcmp(r->sig[i].field, field) == 0))
 			return &r->sig[i];
 	return NULL;
 }
@@ -95,7 +96,7 @@ static int add_sig(struct walk *w, const struct pdf_obj *v, const char *name)
 	struct pdfverify_sig *s, *n;
 	uint32_t obj = v->type == PDF_REF ? v->u.ref.num : 0;
 
-	if (find_sig(w->r, obj))
+	if (find_sig(w->r, obj, name))
 		return E_OK;
 	if (w->r->n == PDFVERIFY_SIGS_MAX)
 		return err_set(E_TOOBIG, "more than %d signatures", PDFVERIFY_SIGS_MAX);
