@@ -62,10 +62,15 @@ const char *tu_first_line(const char *cmd)
 const char *tu_corpus_dir(const char *sub)
 {
 	static char path[4096];
-	const char *top = getenv("top_srcdir");
+	const char *top = getenv("top_srcdir"), *env = getenv("DINH_CORPUS");
 	const char *up[] = {"..", "../..", "../../.."};
 	struct stat st;
 
+	if (env && *env) {
+		snprintf(path, sizeof(path), "%s/%s", env, sub);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			return path;
+	}
 	for (size_t i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s/shared/corpus/%s", top ? top : ".", up[i], sub);
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))

@@ -18,9 +18,10 @@ void tu_rm_tree(const char *dir);
  * in a static buffer ("" if none). */
 const char *tu_first_line(const char *cmd);
 
-/* The directory ../shared/corpus/@sub beside the source tree ($top_srcdir,
- * then one and two levels further up, for VPATH and distcheck builds), in a
- * static buffer; NULL if it is not there. */
+/* The directory @sub of the shared test corpus: $DINH_CORPUS/@sub when set
+ * (scripts/test.sh sets it), else ../shared/corpus/@sub beside the source
+ * tree ($top_srcdir, then one and two levels further up, for VPATH and
+ * distcheck builds), in a static buffer; NULL if it is not there. */
 const char *tu_corpus_dir(const char *sub);
 
 #endif

@@ -127,8 +127,8 @@ START_TEST(refusals)
 	snprintf(path, sizeof(path), "%s/none.pdf", dir);
 	ck_assert_int_eq(run(PDF_OP_INFO, path, 0, 0, NULL, &out), E_NOTFOUND);
 	/* A file of the shared corpus encrypted with a password. */
-	snprintf(enc, sizeof(enc), "%s/../shared/corpus/structure/minimal-rc4.pdf",
-		 getenv("top_srcdir") ? getenv("top_srcdir") : "..");
+	snprintf(enc, sizeof(enc), "%s/minimal-rc4.pdf",
+		 tu_corpus_dir("structure") ? tu_corpus_dir("structure") : "/nonexistent");
 	if (access(enc, R_OK) == 0) {
 		ck_assert_int_eq(run(PDF_OP_INFO, enc, 0, 0, NULL, &out), E_INVAL);
 		ck_assert_ptr_nonnull(strstr(err_detail(), "password"));
