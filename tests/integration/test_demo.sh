@@ -3,36 +3,9 @@
 # through the real CLI; the people find their work in their inboxes, the
 # statistics count the dossiers, and a second run changes nothing.
 set -u
-top_srcdir=${top_srcdir:-$(pwd)}
-top_builddir=${top_builddir:-$(pwd)}
-DINHD=$top_builddir/server/dinhd
-DINH=$top_builddir/clients/dinh
-[ -x "$DINHD" ] && [ -x "$DINH" ] || { echo "SKIP: not built"; exit 77; }
-T=$(mktemp -d /tmp/dinh-demo-XXXXXX) || exit 99
-D=$T/data
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
-	[ -f "$T/out" ] && sed 's/^/  out: /' "$T/out"
-	tail -n 20 "$T/dinhd.log" | sed 's/^/  log: /'
-	exit 1
-}
-export LANGUAGE=en LC_ALL=C.UTF-8
-mkdir -p "$D"
-"$DINHD" -d --data-dir "$D" --listen 127.0.0.1:0 >"$T/dinhd.log" 2>&1 &
-pid=$!
-i=0
-while ! grep -q ':' "$D/dinhd.addr" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -le 200 ] || fail "dinhd did not start"
-	sleep 0.05
-done
-ADDR=$(head -n 1 "$D/dinhd.addr")
+NAME=demo
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+start
 DINH=$DINH sh "$top_srcdir/scripts/demo.sh" "$D" "$ADDR" >"$T/out" 2>&1 || fail "demo.sh"
 grep -q "6 people, 2 village halls, 4 documents and 3 dossiers" "$T/out" || fail "demo summary"
 [ "$(stat -c %a "$D/demo/passwords")" = 600 ] || fail "passwords file mode"

@@ -6,41 +6,15 @@
 # --strict accepts the repository and the index agrees with git.
 # Needs root for the mount (skipped, exit 77, otherwise).
 set -u
-top_builddir=${top_builddir:-$(pwd)}
-DINHD=$top_builddir/server/dinhd
-DINH=$top_builddir/clients/dinh
-[ -x "$DINHD" ] && [ -x "$DINH" ] || { echo "SKIP: not built"; exit 77; }
-T=$(mktemp -d /tmp/dinh-full-XXXXXX) || exit 99
-D=$T/data
-pid=
-mkdir -p "$D"
+NAME=full
+. "${top_srcdir:-.}/tests/integration/lib.sh"
 if ! mount -t tmpfs -o size=24m,mode=0700 tmpfs "$D" 2>"$T/mount.err"; then
 	echo "SKIP: cannot mount a tmpfs for the data directory: $(cat "$T/mount.err")"
-	rm -rf "$T"
 	exit 77
 fi
-cleanup() {
-	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	umount "$D" 2>/dev/null || umount -l "$D" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
-	[ -f "$T/out" ] && sed 's/^/  out: /' "$T/out"
-	tail -n 20 "$T/dinhd.log" | sed 's/^/  log: /'
-	exit 1
-}
-export LANGUAGE=en LC_ALL=C.UTF-8
-"$DINHD" -d --data-dir "$D" --listen 127.0.0.1:0 >"$T/dinhd.log" 2>&1 &
-pid=$!
-i=0
-while ! grep -q ':' "$D/dinhd.addr" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -le 200 ] || fail "dinhd did not start"
-	sleep 0.05
-done
-ADDR=$(head -n 1 "$D/dinhd.addr")
+unmount() { umount "$D" 2>/dev/null || umount -l "$D" 2>/dev/null; }
+it_extra_cleanup=unmount
+start
 DINH_NEW_PASSWORD=mat-khau-42 "$DINH" --data-dir "$D" user add "Trần Thị Bình" --roles clerk \
 	--out "$T/clerk.p12" >"$T/out" 2>&1 || fail "user add"
 clerk() {

@@ -5,40 +5,9 @@
 # git at most) agrees with git at its own commit; after the restart it has
 # caught up, and no number was given twice.
 set -u
-top_builddir=${top_builddir:-$(pwd)}
-DINHD=$top_builddir/server/dinhd
-DINH=$top_builddir/clients/dinh
-[ -x "$DINHD" ] && [ -x "$DINH" ] || { echo "SKIP: not built"; exit 77; }
+NAME=kill9
+. "${top_srcdir:-.}/tests/integration/lib.sh"
 ROUNDS=${DINH_KILL_ROUNDS:-4}
-T=$(mktemp -d /tmp/dinh-kill9-XXXXXX) || exit 99
-D=$T/data
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
-	[ -f "$T/out" ] && sed 's/^/  out: /' "$T/out"
-	tail -n 20 "$T/dinhd.log" | sed 's/^/  log: /'
-	exit 1
-}
-export LANGUAGE=en LC_ALL=C.UTF-8
-mkdir -p "$D"
-start() {
-	rm -f "$D/dinhd.addr"
-	"$DINHD" -d --data-dir "$D" --listen 127.0.0.1:${PORT:-0} >>"$T/dinhd.log" 2>&1 &
-	pid=$!
-	i=0
-	while ! grep -q ':' "$D/dinhd.addr" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -le 300 ] || fail "dinhd did not start"
-		sleep 0.05
-	done
-	ADDR=$(head -n 1 "$D/dinhd.addr")
-	PORT=${ADDR##*:}
-}
 start
 DINH_NEW_PASSWORD=mat-khau-42 "$DINH" --data-dir "$D" user add "Trần Thị Bình" --roles clerk \
 	--out "$T/clerk.p12" >"$T/out" 2>&1 || fail "user add"

@@ -1,0 +1,44 @@
+# lib.sh: what the shell integration tests share, sourced after setting
+# NAME (the scratch directory's prefix):
+#   $T        a scratch directory, removed at exit with any dinhd left
+#   $D        $T/data, the data directory
+#   fail MSG  prints MSG, $T/out and the end of dinhd's log, exits 1
+#   start     starts dinhd on $D (port $PORT, else a free one), waits for
+#             dinhd.addr; sets pid, ADDR, PORT
+# Skips (77) when dinhd or dinh are not built.
+top_srcdir=${top_srcdir:-$(pwd)}
+top_builddir=${top_builddir:-$(pwd)}
+DINHD=$top_builddir/server/dinhd
+DINH=$top_builddir/clients/dinh
+[ -x "$DINHD" ] && [ -x "$DINH" ] || { echo "SKIP: not built"; exit 77; }
+T=$(mktemp -d "/tmp/dinh-${NAME:-it}-XXXXXX") || exit 99
+D=$T/data
+pid=
+it_cleanup() {
+	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	[ -n "${it_extra_cleanup:-}" ] && $it_extra_cleanup
+	rm -rf "$T"
+}
+trap it_cleanup EXIT
+fail() {
+	echo "FAIL: $*"
+	[ -f "$T/out" ] && sed 's/^/  out: /' "$T/out"
+	[ -f "$T/dinhd.log" ] && tail -n 20 "$T/dinhd.log" | sed 's/^/  log: /'
+	exit 1
+}
+start() {
+	rm -f "$D/dinhd.addr"
+	"$DINHD" -d --data-dir "$D" --listen "127.0.0.1:${PORT:-0}" >>"$T/dinhd.log" 2>&1 &
+	pid=$!
+	i=0
+	while ! grep -q ':' "$D/dinhd.addr" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le 300 ] || fail "dinhd did not start"
+		kill -0 "$pid" 2>/dev/null || fail "dinhd exited during start"
+		sleep 0.05
+	done
+	ADDR=$(head -n 1 "$D/dinhd.addr")
+	PORT=${ADDR##*:}
+}
+export LANGUAGE=en LC_ALL=C.UTF-8
+mkdir -p "$D"
