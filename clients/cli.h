@@ -115,5 +115,13 @@ void cli_help_docq(void);
 /* cmd_file.c: downloads the stored file @hex to @outp (resuming, verified). */
 struct client;
 int cli_download(struct client *cl, const char *hex, const char *outp);
+/* Uploads the file @path (resuming); its SHA-256 in hex into @hex. */
+int cli_upload(struct client *cl, const char *path, char hex[65]);
+/* cmd_pdfsrv.c: `dinh pdf sign --server`, `dinh pdf seal`, `dinh pdf verify
+ * --server`: the same on the server's files; @argv[0] is the subcommand. */
+int cmd_pdf_sign_server(const struct cli *c, int argc, char **argv);
+int cmd_pdf_seal(const struct cli *c, int argc, char **argv);
+int cmd_pdf_verify_server(const struct cli *c, int argc, char **argv);
+void cli_help_pdfsrv(void);
 
 #endif

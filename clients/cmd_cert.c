@@ -22,7 +22,7 @@
 static void help_cert(void)
 {
 	printf(_("Usage: dinh cert issue NAME --profile official|citizen [--uid ID]\n"
-		 "                      --out FILE.p12 [--new-password-file FILE]\n"
+		 "                      [--person ID] --out FILE.p12 [--new-password-file FILE]\n"
 		 "       dinh cert revoke SERIAL\n"
 		 "       dinh cert crl [--out FILE.pem]\n"
 		 "issue: generates a key on this machine, has the commune CA certify it for\n"
@@ -31,24 +31,26 @@ static void help_cert(void)
 		 "in the certificate, e.g.\n"
 		 "CCCD:001099012345 or MST:0101234567.  The PKCS#12 password is read from\n"
 		 "--new-password-file, else DINH_NEW_PASSWORD, else one is generated and printed\n"
-		 "once.\n"
+		 "once.  --person records the certificate as that person's (an id of\n"
+		 "dinh user list): the workflow then accepts PDFs they sign with it.\n"
 		 "revoke: revokes a signing certificate by its serial (people's certificates:\n"
 		 "dinh user revoke).\n"
 		 "crl: prints (or writes) the commune CA's current revocation list.\n"
 		 "issue and revoke need the admin role.\n"));
 }
 
-/* The cert.issue request: name, profile, uid, <csr>. */
+/* The cert.issue request: name, profile, uid, person, <csr>. */
 static int issue_request(struct proto_node **out, const char *name, const char *profile,
-			 const char *uid, const char *csr)
+			 const char *uid, const char *person, const char *csr)
 {
 	struct proto_node *req = proto_node_new("req"), *n;
 
 	*out = NULL;
 	if (!req || proto_node_set(req, "op", "cert.issue") < 0 ||
 	    proto_node_set(req, "name", name) < 0 || proto_node_set(req, "profile", profile) < 0 ||
-	    (uid && proto_node_set(req, "uid", uid) < 0) || !(n = proto_node_add(req, "csr")) ||
-	    proto_node_set_text(n, csr) < 0) {
+	    (uid && proto_node_set(req, "uid", uid) < 0) ||
+	    (person && proto_node_set(req, "person", person) < 0) ||
+	    !(n = proto_node_add(req, "csr")) || proto_node_set_text(n, csr) < 0) {
 		proto_node_free(req);
 		return err_set(E_NOMEM, "request");
 	}
@@ -88,11 +90,13 @@ static int do_issue(const struct cli *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{"profile", required_argument, NULL, 'p'},
 		{"uid", required_argument, NULL, 'u'},
+		{"person", required_argument, NULL, 'W'},
 		{"out", required_argument, NULL, 'o'},
 		{"new-password-file", required_argument, NULL, 'P'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *profile = NULL, *uid = NULL, *out = NULL, *pwfile = NULL, *name;
+	const char *profile = NULL, *uid = NULL, *out = NULL, *pwfile = NULL, *person = NULL;
+	const char *name;
 	struct client *cl = NULL;
 	struct proto_node *req = NULL, *resp = NULL;
 	char *key = NULL, *csr = NULL;
@@ -109,6 +113,8 @@ static int do_issue(const struct cli *c, int argc, char **argv)
 			out = optarg;
 		else if (o == 'P')
 			pwfile = optarg;
+		else if (o == 'W')
+			person = optarg;
 		else if (o == ':')
 			return cli_usage_error(_("option '%s' needs an argument"),
 					       argv[optind - 1]);
@@ -130,7 +136,7 @@ static int do_issue(const struct cli *c, int argc, char **argv)
 	if (rc == E_OK)
 		rc = ident_csr(key, name, &csr);
 	if (rc == E_OK)
-		rc = issue_request(&req, name, profile, uid, csr);
+		rc = issue_request(&req, name, profile, uid, person, csr);
 	if (rc < 0) {
 		ex = cli_fail(rc);
 		goto out;

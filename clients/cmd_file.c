@@ -170,6 +170,27 @@ out:
 	return rc;
 }
 
+int cli_upload(struct client *cl, const char *path, char hex[65])
+{
+	struct stat st;
+	uint8_t sha[32];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		rc = err_set(E_IO, "cannot read %s: %s", path,
+			     fd < 0 ? strerror(errno) : "not a regular file");
+		goto out;
+	}
+	if ((rc = hash_fd(sha, fd, path)) == E_OK) {
+		proto_hex(hex, sha);
+		rc = put_file(cl, path, fd, (uint64_t)st.st_size, sha, hex);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 static int do_put(const struct cli *c, int argc, char **argv)
 {
 	struct client *cl = NULL;

@@ -96,6 +96,15 @@ static int emit(const struct buf *b, const char *path)
 	return rc < 0 ? cli_fail(rc) : CLI_EXIT_OK;
 }
 
+/* 1 when a `pdf sign|verify` argument is --server (the server's files). */
+static int has_server(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--server") == 0)
+			return 1;
+	return 0;
+}
+
 int cmd_pdf(const struct cli *c, int argc, char **argv)
 {
 	struct pdf_job job = {PDF_OP_INFO, NULL, 0, 0};
@@ -107,12 +116,17 @@ int cmd_pdf(const struct cli *c, int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "gen") == 0)
 		return cmd_pdf_gen(c, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "sign") == 0)
-		return cmd_pdf_sign(c, argc - 1, argv + 1);
+		return has_server(argc, argv) ? cmd_pdf_sign_server(c, argc - 1, argv + 1)
+					      : cmd_pdf_sign(c, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
-		return cmd_pdf_verify(c, argc - 1, argv + 1);
+		return has_server(argc, argv) ? cmd_pdf_verify_server(c, argc - 1, argv + 1)
+					      : cmd_pdf_verify(c, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "seal") == 0)
+		return cmd_pdf_seal(c, argc - 1, argv + 1);
 	if (argc < 2 || cli_wants_help(argc, argv) || strcmp(argv[1], "--help") == 0) {
 		help_pdf();
 		cli_help_pdfsig();
+		cli_help_pdfsrv();
 		cli_help_pdfgen();
 		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
 	}

@@ -24,6 +24,7 @@ static const struct config_key config_keys[] = {
 	{"server", "cert-days"},    {"tls", "allow-tls12"},      {"tls", "handshake-timeout"},
 	{"log", "level"},           {"workflow", "holidays"},    {"workflow", "issuer"},
 	{"workflow", "agency"},     {"workflow", "code-format"}, {"workflow", "status-url"},
+	{"signing", "trust"},
 };
 
 static void config_defaults(struct config *c)
@@ -47,6 +48,8 @@ void config_free(struct config *c)
 		free(c->listen[i]);
 	for (i = 0; i < c->n_names; i++)
 		free(c->names[i]);
+	for (i = 0; i < c->n_trust; i++)
+		free(c->trust[i]);
 	free(c->commune);
 	free(c->holidays);
 	free(c->issuer);
@@ -95,8 +98,12 @@ static int config_check_keys(GKeyFile *kf, const char *path)
 	size_t g, k, i;
 
 	for (g = 0; groups[g] && rc == E_OK; g++) {
-		if (strcmp(groups[g], "server") && strcmp(groups[g], "tls") &&
-		    strcmp(groups[g], "log")) {
+		int group_known = 0;
+
+		/* A group is known when some setting of config_keys is in it. */
+		for (i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++)
+			group_known |= !strcmp(config_keys[i].group, groups[g]);
+		if (!group_known) {
 			rc = err_set(E_CONFIG, "%s: unknown group [%s]", path, groups[g]);
 			break;
 		}
@@ -206,6 +213,7 @@ static int config_read(struct config *c, GKeyFile *kf, const char *path)
 	if ((rc = config_check_keys(kf, path)) < 0 ||
 	    (rc = config_list(kf, path, "server", "listen", c->listen, &c->n_listen)) < 0 ||
 	    (rc = config_list(kf, path, "server", "names", c->names, &c->n_names)) < 0 ||
+	    (rc = config_list(kf, path, "signing", "trust", c->trust, &c->n_trust)) < 0 ||
 	    (rc = config_uint(kf, path, "server", "idle-timeout", 1, 86400, &c->idle_timeout)) <
 		    0 ||
 	    (rc = config_uint(kf, path, "server", "max-sessions", 1, 1000000, &c->max_sessions)) <

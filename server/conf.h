@@ -28,6 +28,8 @@ struct config {
 	char *agency;               /* [workflow] agency: first part of dossier codes */
 	char *code_format;          /* [workflow] code-format (workflow/code.h), or NULL */
 	char *status_url;           /* [workflow] status-url: the code is appended, or NULL */
+	char *trust[CONFIG_LIST_MAX]; /* [signing] trust: external roots (files or directories) */
+	size_t n_trust;
 };
 
 #define CONFIG_DEFAULT_LISTEN "127.0.0.1:4343"

@@ -26,6 +26,7 @@
 #include "server/server.h"
 #include "server/server_priv.h"
 #include "server/session.h"
+#include "server/sign.h"
 #include "workflow/repo.h"
 #include "workflow/store.h"
 #include "workflow/wf.h"
@@ -228,9 +229,9 @@ fail:
 	return rc;
 }
 
-/* The attached PDFs were checked (pdfs_check): the change goes to the
- * writer, or its refusal to the client. */
-static void docs_checked(struct server *srv, struct store_req *r, int rc)
+/* The signed PDF was checked (sign_bind): the change goes to the writer,
+ * or its refusal to the client. */
+static void docs_bound(struct server *srv, struct store_req *r, int rc)
 {
 	struct session *s = session_by_sid(srv, (uint64_t)(uintptr_t)r->owner);
 
@@ -241,6 +242,16 @@ static void docs_checked(struct server *srv, struct store_req *r, int rc)
 	if (s)
 		session_error(s, r->owner_next_id, rc, err_detail());
 	store_req_free(r);
+}
+
+/* The attached PDFs were checked (pdfs_check): then the signature of the
+ * signed PDF, if any. */
+static void docs_checked(struct server *srv, struct store_req *r, int rc)
+{
+	if (rc == E_OK)
+		sign_bind(srv, r, docs_bound);
+	else
+		docs_bound(srv, r, rc);
 }
 
 static int docs_submit(struct session *s, uint32_t id, const struct proto_node *req, enum wf_op op)

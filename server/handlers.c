@@ -25,6 +25,7 @@
 #include "server/people.h"
 #include "server/server.h"
 #include "server/session.h"
+#include "server/sign.h"
 #include "signing/ca.h"
 
 #define HANDLERS_NAME_MAX 128                   /* bytes of a person's or hall's name */
@@ -400,6 +401,8 @@ static int op_cert_issue(struct session *s, uint32_t id, const struct proto_node
 	struct server *srv = session_server(s);
 	const struct proto_node *csr = proto_child(req, "csr");
 	const char *name, *profile, *uid = proto_attr(req, "uid");
+	const char *person = proto_attr(req, "person");
+	const struct person *owner = person ? people_by_id(srv->people, person) : NULL;
 	enum ca_profile prof;
 	char serial[CA_SERIAL_HEX_MAX], actor[160], *cert = NULL;
 	int rc;
@@ -419,11 +422,22 @@ static int op_cert_issue(struct session *s, uint32_t id, const struct proto_node
 		return err_set(E_INVAL, "attribute profile must be official or citizen");
 	if (!csr || !csr->text)
 		return err_set(E_INVAL, "missing element csr");
+	if (person && (!owner || owner->kind != PERSON_KIND_PERSON || owner->revoked))
+		return err_set(E_NOTFOUND, "no person %.64s in the registry", person);
 	rc = ca_issue_signer(srv->ca, prof, name, uid, csr->text, 0, &cert, serial);
 	if (rc < 0)
 		return rc;
-	log_info("%s issued a %s signing certificate to \"%s\" uid=%s serial=%s",
-		 who(s, actor, sizeof(actor)), profile, name, uid ? uid : "-", serial);
+	/* The certificate counts for the workflow only once it is recorded. */
+	if (person && (rc = sign_record_signer(srv, cert, person, serial, profile)) < 0) {
+		log_err("signing certificate %s not recorded for %s: %s; revoking it", serial,
+			person, err_detail());
+		ca_revoke(srv->ca, serial);
+		free(cert);
+		return rc;
+	}
+	log_info("%s issued a %s signing certificate to \"%s\" uid=%s person=%s serial=%s",
+		 who(s, actor, sizeof(actor)), profile, name, uid ? uid : "-",
+		 person ? person : "-", serial);
 	rc = cert_reply(s, id, serial, cert);
 	free(cert);
 	return rc;
@@ -449,6 +463,7 @@ static int op_cert_revoke(struct session *s, uint32_t id, const struct proto_nod
 	if (rc < 0)
 		return rc;
 	log_info("%s revoked signing certificate %s", who(s, actor, sizeof(actor)), serial);
+	sign_revoked(srv, serial);
 	rc = server_revoked(srv, serial);
 	if (rc < 0)
 		log_err("revoked %s but could not reload the CRL: %s", serial, err_detail());
@@ -718,6 +733,10 @@ static const struct handler handlers[] = {
 	{"pdf.info", ROLE_ANY & ~ROLE_HALL, op_pdf_info},
 	{"pdf.text", ROLE_ANY & ~ROLE_HALL, op_pdf_text},
 	{"pdf.render", ROLE_ANY, op_pdf_render},
+	{"pdf.verify", ROLE_ANY & ~ROLE_HALL, op_pdf_verify},
+	{"pdf.sign", ROLE_CLERK | ROLE_CHAIR | ROLE_VICE_CHAIR | ROLE_ADMIN, op_pdf_sign},
+	{"pdf.sign.prepare", ROLE_ANY & ~ROLE_HALL, op_pdf_sign_prepare},
+	{"pdf.sign.finish", ROLE_ANY & ~ROLE_HALL, op_pdf_sign_finish},
 };
 
 const struct handler *handler_find(const char *op)

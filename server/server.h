@@ -38,6 +38,7 @@ struct server {
 	GHashTable *due_sent; /* "doc|person|due|kind" already announced */
 	struct pdfs *pdfs;    /* PDF jobs in the sandbox */
 	struct work *work;    /* job threads (PDF generation) */
+	struct sign *sign;    /* the agency seal, signers, prepared token signatures */
 	/* private to server.c and session.c from here on */
 	struct server_priv *priv;
 };

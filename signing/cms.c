@@ -226,6 +226,19 @@ static char *cert_cn(gnutls_x509_crt_t crt)
 	return strdup(buf);
 }
 
+/* The SHA-256 of @crt's DER in hex, or "" if it cannot be exported. */
+static void cert_fpr(char out[65], gnutls_x509_crt_t crt)
+{
+	uint8_t h[32];
+	size_t n = sizeof(h), i;
+
+	out[0] = '\0';
+	if (gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA256, h, &n) < 0 || n != 32)
+		return;
+	for (i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", h[i]);
+}
+
 static void trust_check(struct cms_result *r, gnutls_x509_crt_t *certs, size_t n,
 			gnutls_x509_trust_list_t tl)
 {
@@ -392,6 +405,7 @@ static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_
 		snprintf(r->why, sizeof(r->why), "the signer's certificate is not in the CMS");
 	} else if (rc == E_OK) {
 		r->signer = cert_cn(certs[0]);
+		cert_fpr(r->cert_sha256, certs[0]);
 		/* time is a trust matter, reported by trust_check() */
 		i = (size_t)gnutls_pkcs7_verify_direct(
 			p7, certs[0], 0, tst ? NULL : data,

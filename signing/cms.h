@@ -30,6 +30,9 @@ struct cms_result {
 	char trust_why[CMS_WHY_MAX];
 	char *signer;        /* the signer's CN (UTF-8, control characters blanked), or NULL */
 	time_t signing_time; /* the signing-time attribute, or -1 */
+	/* SHA-256 of the signer's DER certificate in lowercase hex, or "" when
+	 * the signer's certificate is not in the CMS. */
+	char cert_sha256[65];
 };
 
 int cms_sign(uint8_t **out, size_t *outlen, const struct sigkey *k, const uint8_t *data, size_t n,

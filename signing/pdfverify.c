@@ -303,6 +303,7 @@ static int check_cms(struct pdfverify_sig *s, const struct pv_file *f, const uin
 	snprintf(s->trust_why, sizeof(s->trust_why), "%s", cr.trust_why);
 	s->signer = cr.signer;
 	s->signing_time = cr.signing_time;
+	memcpy(s->cert_sha256, cr.cert_sha256, sizeof(s->cert_sha256));
 	return E_OK;
 }
 

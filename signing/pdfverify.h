@@ -40,9 +40,10 @@ struct pdfverify_sig {
 	int trusted;
 	char trust_why[PDFVERIFY_WHY_MAX]; /* why not trusted, or "" */
 	char subfilter[48];
-	char *signer;        /* CN, UTF-8, or NULL */
-	char m[64];          /* /M as written, or "" */
-	time_t signing_time; /* the CMS signing-time, or -1 */
+	char *signer;         /* CN, UTF-8, or NULL */
+	char m[64];           /* /M as written, or "" */
+	time_t signing_time;  /* the CMS signing-time, or -1 */
+	char cert_sha256[65]; /* SHA-256 of the signer's certificate (hex), or "" */
 };
 
 struct pdfverify_report {

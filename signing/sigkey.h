@@ -14,6 +14,7 @@
 #define DINH_SIGKEY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <gnutls/abstract.h>
 #include <gnutls/x509.h>
@@ -31,5 +32,16 @@ gnutls_privkey_t sigkey_privkey(const struct sigkey *k);
 gnutls_x509_crt_t sigkey_cert(const struct sigkey *k);
 /* The chain, signer first, then the issuers the key came with; returns its length. */
 size_t sigkey_chain(const struct sigkey *k, gnutls_x509_crt_t **chain);
+
+/* A key whose signatures are made elsewhere (a token on another machine):
+ * @certs_pem is the signer's certificate first, then any issuers.  Each
+ * signature GnuTLS needs (SHA-256 only) calls @fn with the 32-byte SHA-256
+ * digest to sign (for a CMS, the digest of its DER signed attributes); @fn
+ * returns E_OK with the signature in *sig (malloc'd: an ECDSA-Sig-Value in
+ * DER, or an RSA PKCS#1 v1.5 signature, as gnutls_privkey_sign_hash() makes
+ * them) or an error, which fails the signing.  @arg is @fn's. */
+typedef int (*sigkey_sign_fn)(void *arg, const uint8_t *tbs, size_t n, uint8_t **sig,
+			      size_t *siglen);
+int sigkey_external(struct sigkey **out, const char *certs_pem, sigkey_sign_fn fn, void *arg);
 
 #endif

@@ -57,6 +57,7 @@ static void step_free(struct doc_step *s)
 	free(s->from);
 	free(s->to);
 	free(s->note);
+	free(s->signer_cert);
 }
 
 void doc_free(struct doc *d)
@@ -144,7 +145,8 @@ int doc_add_step(struct doc *d, const struct doc_step *st)
 	if (dup_or_fail(&s->time, st->time) < 0 || dup_or_fail(&s->actor, st->actor) < 0 ||
 	    dup_or_fail(&s->actor_name, st->actor_name) < 0 ||
 	    dup_or_fail(&s->action, st->action) < 0 || dup_or_fail(&s->from, st->from) < 0 ||
-	    dup_or_fail(&s->to, st->to) < 0 || dup_or_fail(&s->note, st->note) < 0) {
+	    dup_or_fail(&s->to, st->to) < 0 || dup_or_fail(&s->note, st->note) < 0 ||
+	    dup_or_fail(&s->signer_cert, st->signer_cert) < 0) {
 		step_free(s);
 		memset(s, 0, sizeof(*s));
 		return E_NOMEM;
@@ -344,8 +346,10 @@ int doc_to_xml(const struct doc *d, char **out, size_t *len)
 		if (buf_printf(&b, "  <Step") < 0 || attr(&b, "time", s->time) < 0 ||
 		    attr(&b, "actor", s->actor) < 0 || attr(&b, "actor-name", s->actor_name) < 0 ||
 		    attr(&b, "action", s->action) < 0 || attr(&b, "from", s->from) < 0 ||
-		    attr(&b, "to", s->to) < 0 || buf_append(&b, ">", 1) < 0 ||
-		    esc(&b, s->note) < 0 || buf_printf(&b, "</Step>\n") < 0)
+		    attr(&b, "to", s->to) < 0 ||
+		    (s->signer_cert && attr(&b, "signer-certificate", s->signer_cert) < 0) ||
+		    buf_append(&b, ">", 1) < 0 || esc(&b, s->note) < 0 ||
+		    buf_printf(&b, "</Step>\n") < 0)
 			goto out;
 	}
 	if (buf_printf(&b, "</Document>\n") < 0)
@@ -436,7 +440,8 @@ static int parse_child(struct doc *d, xmlNode *c)
 				     (char *)prop(c, "action"),
 				     (char *)prop(c, "from"),
 				     (char *)prop(c, "to"),
-				     *t ? t : NULL};
+				     *t ? t : NULL,
+				     (char *)prop(c, "signer-certificate")};
 		rc = doc_add_step(d, &s);
 	} else {
 		rc = err_set(E_XML, "unknown element %.32s in a document", name);

@@ -30,6 +30,8 @@ struct doc_step {
 	char *from;
 	char *to;
 	char *note; /* may be NULL */
+	/* SHA-256 (hex) of the certificate that signed the step's signed PDF, or NULL */
+	char *signer_cert;
 };
 
 #define DOC_FILE_TEXT_MAX 8192 /* bytes of a file's text kept for search */

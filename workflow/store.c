@@ -248,7 +248,9 @@ static int commit_message(struct buf *b, const struct store_req *r, const struct
 	    buf_printf(b, "Dinh-To: %s\n", res->to) < 0 ||
 	    (d->number && res->wants_number && buf_printf(b, "Dinh-Number: %s\n", d->number) < 0) ||
 	    buf_printf(b, "Dinh-Request: %s\nDinh-Certificate: %s\n", r->rid,
-		       r->who.fingerprint ? r->who.fingerprint : "-") < 0)
+		       r->who.fingerprint ? r->who.fingerprint : "-") < 0 ||
+	    (r->ch.signer_cert &&
+	     buf_printf(b, "Dinh-Signer-Certificate: %s\n", r->ch.signer_cert) < 0))
 		return err_set(E_TOOBIG, "commit message");
 	return E_OK;
 }

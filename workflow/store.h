@@ -13,7 +13,8 @@
  *   req/<ab>/<cd>/<request id>                      "<doc id>\n": applied once
  * Each commit: author = the person, committer = the server, message = the
  * action in words and trailers Dinh-Document, Dinh-Action, Dinh-From,
- * Dinh-To, Dinh-Number, Dinh-Request, Dinh-Certificate.
+ * Dinh-To, Dinh-Number, Dinh-Request, Dinh-Certificate, and for a checked
+ * signed PDF Dinh-Signer-Certificate (the signing certificate's SHA-256).
  */
 #ifndef DINH_STORE_H
 #define DINH_STORE_H

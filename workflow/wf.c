@@ -220,6 +220,7 @@ int wf_apply(const struct def_set *defs, const struct calendar *cal, struct doc 
 								 : t->id),
 				 res->from[0] ? res->from : NULL,
 				 res->to,
-				 (char *)ch->note};
+				 (char *)ch->note,
+				 (char *)ch->signer_cert};
 	return doc_add_step(d, &step);
 }

@@ -36,6 +36,9 @@ struct wf_change {
 	struct doc_file files[8]; /* files attached with the change */
 	size_t n_files;
 	const char *signed_pdf; /* sha256 of the signed PDF, if required */
+	/* SHA-256 (hex) of the certificate whose signature on @signed_pdf the
+	 * server checked (server/sign.h), recorded in the step and the commit */
+	const char *signer_cert;
 };
 
 /* What an applied change did, for the commit message and the reply. */

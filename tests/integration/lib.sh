@@ -3,6 +3,7 @@
 #   $T        a scratch directory, removed at exit with any dinhd left
 #   $D        $T/data, the data directory
 #   fail MSG  prints MSG, $T/out and the end of dinhd's log, exits 1
+#   run N CMD...  runs CMD (stdout and stderr into $T/out), fails unless it exits N
 #   start     starts dinhd on $D (port $PORT, else a free one), waits for
 #             dinhd.addr; sets pid, ADDR, PORT
 # Skips (77) when dinhd or dinh are not built.
@@ -25,6 +26,13 @@ fail() {
 	[ -f "$T/out" ] && sed 's/^/  out: /' "$T/out"
 	[ -f "$T/dinhd.log" ] && tail -n 20 "$T/dinhd.log" | sed 's/^/  log: /'
 	exit 1
+}
+run() {
+	want=$1
+	shift
+	"$@" >"$T/out" 2>&1 </dev/null
+	got=$?
+	[ "$got" -eq "$want" ] || fail "exit $got (want $want): $*"
 }
 start() {
 	rm -f "$D/dinhd.addr"
