@@ -37,11 +37,12 @@ void cli_help_pdfsrv(void)
 		"sign --server: the server prepares the signature of a file it holds, the key\n"
 		"on this machine signs, the server embeds and verifies it; prints the signed\n"
 		"file's SHA-256.  The key's PIN or password comes from its --password-file,\n"
-		"else DINH_SIGN_PASSWORD, else a prompt.  seal: the server adds the agency's "
-		"seal-signature (clerk,\n"
-		"chair, vice-chair, admin).  verify --server: the server's verifier, with the\n"
-		"commune CA and its configured roots; exit 0 only when every signature is\n"
-		"valid, else 8.  A FILE.pdf is uploaded first.\n"));
+		"else DINH_SIGN_PASSWORD, else a prompt.\n"
+		"seal: the server adds the agency's seal-signature (clerk, chair, vice-chair,\n"
+		"admin).\n"
+		"verify --server: the server's verifier, with the commune CA and its configured\n"
+		"roots; exit 0 only when every signature is valid, else 8.\n"
+		"A FILE.pdf is uploaded first; -o downloads the signed file.\n"));
 }
 
 struct srv_args {

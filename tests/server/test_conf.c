@@ -59,7 +59,8 @@ START_TEST(every_key)
 	write_conf("[server]\nlisten=127.0.0.1:0;[::1]:4343\nnames=xa.example;10.0.0.5\n"
 		   "commune=UBND xã Tân Lập\nidle-timeout=2\nmax-sessions=10\n"
 		   "max-handshakes=3\ncert-days=90\n[tls]\nallow-tls12=true\n"
-		   "handshake-timeout=4\n[log]\nlevel=debug\n");
+		   "handshake-timeout=4\n[log]\nlevel=debug\n[workflow]\nissuer=UBND\n"
+		   "agency=000.00.00.H01\n[signing]\ntrust=/etc/a.pem;/etc/b.pem\n");
 	ck_assert_int_eq(config_load(&c, path), E_OK);
 	ck_assert_uint_eq(c->n_listen, 2);
 	ck_assert_str_eq(c->listen[1], "[::1]:4343");
@@ -73,6 +74,9 @@ START_TEST(every_key)
 	ck_assert_int_eq(c->allow_tls12, 1);
 	ck_assert_uint_eq(c->handshake_timeout, 4);
 	ck_assert_int_eq(c->log_level, LOG_LVL_DEBUG);
+	ck_assert_str_eq(c->agency, "000.00.00.H01");
+	ck_assert_uint_eq(c->n_trust, 2);
+	ck_assert_str_eq(c->trust[1], "/etc/b.pem");
 	config_free(c);
 }
 END_TEST
