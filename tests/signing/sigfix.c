@@ -24,9 +24,21 @@ static void put(const char *name, const char *text, char *path, size_t max)
 	ck_assert_int_eq(fs_write_atomic(path, text, strlen(text), 0600), E_OK);
 }
 
+/* A key made here and a document-signing certificate of @profile for it. */
+static void issue_signer(struct ca *ca, enum ca_profile profile, const char *cn, char **key,
+			 char **cert)
+{
+	char serial[CA_SERIAL_HEX_MAX], *csr = NULL;
+
+	ck_assert_int_eq(ident_keygen(key), E_OK);
+	ck_assert_int_eq(ident_csr(*key, cn, &csr), E_OK);
+	ck_assert_int_eq(ca_issue_signer(ca, profile, cn, NULL, csr, 0, cert, serial), E_OK);
+	free(csr);
+}
+
 void sf_setup(void)
 {
-	char cadir[128], serial[CA_SERIAL_HEX_MAX], k[128], c[128];
+	char cadir[128], k[128], c[128];
 	char *key = NULL, *cert = NULL, *key2 = NULL, *cert2 = NULL;
 	struct ca *ca = NULL;
 
@@ -36,12 +48,9 @@ void sf_setup(void)
 	snprintf(cadir, sizeof(cadir), "%s/ca", sf.dir);
 	ck_assert_int_eq(ca_create(cadir, "UBND xã Tân Lập"), E_OK);
 	ck_assert_int_eq(ca_open(&ca, cadir), E_OK);
-	ck_assert_int_eq(
-		ca_issue_keypair(ca, CA_PROFILE_CLIENT, SF_SIGNER, NULL, 0, 0, &key, &cert, serial),
-		E_OK);
-	ck_assert_int_eq(ca_issue_keypair(ca, CA_PROFILE_CLIENT, SF_SIGNER2, NULL, 0, 0, &key2,
-					  &cert2, serial),
-			 E_OK);
+	/* Signers as the commune issues them: an official and a citizen. */
+	issue_signer(ca, CA_PROFILE_OFFICIAL, SF_SIGNER, &key, &cert);
+	issue_signer(ca, CA_PROFILE_CITIZEN, SF_SIGNER2, &key2, &cert2);
 	put("an.key", key, k, sizeof(k));
 	put("an.pem", cert, c, sizeof(c));
 	put("ca.pem", ca_cert_pem(ca), sf.ca_pem, sizeof(sf.ca_pem));
