@@ -1,7 +1,8 @@
 /*
  * sigfix.h: the fixture of the PDF signature suites: a commune CA in a
  * scratch directory, two signers' keys and document-signing certificates
- * from it (an official's as PEM, a citizen's as PKCS#12), a trust list of the CA, and small file helpers.
+ * from it (an official's as PEM, a citizen's as PKCS#12), a trust list of
+ * the CA, and small file helpers.
  */
 #ifndef DINH_TESTS_SIGFIX_H
 #define DINH_TESTS_SIGFIX_H
