@@ -24,6 +24,7 @@ enrol() { # LABEL NAME ROLES: prints the person's id
 CHAIR=$(enrol chair "Nguyễn Văn An" chair)
 CLERK=$(enrol clerk "Trần Thị Bình" clerk)
 enrol officer "Phạm Văn Cường" officer >/dev/null
+enrol desk "Hoàng Thị Dung" desk >/dev/null
 [ -n "$CHAIR" ] && [ -n "$CLERK" ] || fail "enrolment failed"
 as() {
 	who=$1
@@ -40,6 +41,8 @@ issue() { # OUT NAME PROFILE [ARGS]
 }
 issue chair-sign "Nguyễn Văn An" official --person "$CHAIR"
 issue clerk-sign "Trần Thị Bình" official --person "$CLERK"
+CLERK_SERIAL=$(sed -n 's/^Signing certificate \([0-9a-f]*\) issued.*/\1/p' "$T/out")
+[ -n "$CLERK_SERIAL" ] || fail "cert issue printed no serial"
 issue citizen-sign "Lò Thị Mây" citizen --uid CCCD:001099012345
 run 5 env DINH_NEW_PASSWORD=$PW "$DINH" --data-dir "$D" cert issue X --profile official \
 	--person nobody-here --out "$T/x.p12"
@@ -153,6 +156,17 @@ git --git-dir "$D/repo.git" show "HEAD:$META" >"$T/meta.xml"
 grep -q "signer-certificate=\"$CHAIR_FPR\"" "$T/meta.xml" || fail "meta.xml: no chair step cert"
 grep -q "signer-certificate=\"$SEAL_FPR\"" "$T/meta.xml" || fail "meta.xml: no seal step cert"
 
+# A dossier's result: signed by the chair, refused with the clerk's signature.
+DOS=$(as desk doc create dossier --field ProcedureId=khai-sinh --field "Applicant=Vi Thị Lan" |
+	sed -n 's/^\([0-9]\{4\}-[a-z]*-[0-9]*\):.*/\1/p' | head -n 1)
+[ -n "$DOS" ] || fail "dossier create"
+run $EX_OK as desk doc act "$DOS" receive
+run $EX_OK as desk doc act "$DOS" start
+run $EX_PERM as chair doc act "$DOS" finish --signed-pdf "$(as chair file put "$T/by-clerk.pdf")"
+run $EX_OK as chair doc act "$DOS" finish --signed-pdf "$S1"
+git --git-dir "$D/repo.git" log -1 --format=%B | grep -q "^Dinh-Signer-Certificate: $CHAIR_FPR$" ||
+	fail "the dossier's result does not record the chair's certificate"
+
 # A prepared signature is one-shot and answers only its own person.
 export DINH_SIGN_PASSWORD=$PW
 run $EX_PERM as chair pdf sign --server --identity "$T/clerk-sign.p12" --sha256 "$S1"
@@ -167,6 +181,14 @@ run $EX_OK as clerk pdf verify --server "$T/application.pdf"
 run $EX_HASH as clerk pdf verify --server "$T/foreign.pdf"
 grep -q "untrusted" "$T/out" || fail "pdf.verify: the foreign signature is not untrusted"
 run $EX_HASH as clerk pdf verify --server "$T/broken.pdf"
+
+# A revoked certificate: its signatures are no longer trusted, the workflow
+# no longer takes it (the clerk's, on a fresh dossier-like check: pdf.verify).
+run $EX_OK as clerk pdf verify --server "$T/by-clerk.pdf"
+run $EX_OK "$DINH" --data-dir "$D" cert revoke "$CLERK_SERIAL"
+run $EX_HASH as clerk pdf verify --server "$T/by-clerk.pdf"
+grep -q "untrusted" "$T/out" || fail "a revoked certificate is still trusted"
+grep -q "marked revoked in the signers registry" "$T/dinhd.log" || fail "signers.ini not told"
 
 # [signing] trust: with the foreign CA configured as an external root, the
 # server's verifier trusts its signature; the workflow still wants the actor's.
