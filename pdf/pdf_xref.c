@@ -257,21 +257,28 @@ out:
 	return rc;
 }
 
-/* After a section ending at @lx: "startxref" @off "%%EOF" [EOL]; sets end. */
-static int read_tail(struct pdf_lex *lx, struct pdf_xref_section *sec)
+/* After a section ending at @lx: "startxref" N "%%EOF" [EOL] with N equal
+ * to @said; sets end.  The first-page section of a linearized file
+ * (@first_page) may have no tail at all, or N 0 (ISO 32000-1 F.3.4). */
+static int read_tail(struct pdf_lex *lx, struct pdf_xref_section *sec, size_t said, int first_page)
 {
 	uint64_t v;
 
-	if (!pdf_lex_keyword(lx, "startxref"))
+	if (!pdf_lex_keyword(lx, "startxref")) {
+		if (first_page) {
+			sec->end = lx->pos;
+			return E_OK;
+		}
 		return err_set(E_CORRUPT,
 			       "section at offset %zu: no startxref after it (offset %zu)",
 			       sec->off, lx->pos);
+	}
 	if (pdf_lex_uint(lx, lx->len, &v) < 0)
 		return err_set(E_CORRUPT, "section at offset %zu: startxref without an offset",
 			       sec->off);
-	if (v != sec->off)
-		return err_set(E_CORRUPT, "section at offset %zu: its startxref says %llu",
-			       sec->off, (unsigned long long)v);
+	if (v != said && !(first_page && v == 0))
+		return err_set(E_CORRUPT, "section at offset %zu: its startxref says %llu, not %zu",
+			       sec->off, (unsigned long long)v, said);
 	while (lx->pos < lx->len && pdf_lex_is_space(lx->p[lx->pos]))
 		lx->pos++;
 	if (lx->len - lx->pos < 5 || memcmp(lx->p + lx->pos, "%%EOF", 5) != 0)
@@ -300,8 +307,19 @@ static int check_trailer(struct pdf_xref_section *sec)
 	return E_OK;
 }
 
-/* Reads the section at @off: table (with /XRefStm) or stream. */
-static int read_section(const uint8_t *p, size_t len, size_t off, struct pdf_xref_section *sec)
+/* Whether the trailer's /Prev points forward: the mark of the first-page
+ * section of a linearized file (checked by the caller). */
+static int prev_forward(const struct pdf_xref_section *sec)
+{
+	const struct pdf_obj *prev = pdf_obj_dict_get(sec->trailer, "Prev");
+
+	return prev && prev->type == PDF_INT && prev->u.i > (int64_t)sec->off;
+}
+
+/* Reads the section at @off: table (with /XRefStm) or stream, whose
+ * startxref must say @said. */
+static int read_section(const uint8_t *p, size_t len, size_t off, size_t said,
+			struct pdf_xref_section *sec)
 {
 	struct pdf_lex lx;
 	struct pdf_obj *dict = NULL;
@@ -319,13 +337,15 @@ static int read_section(const uint8_t *p, size_t len, size_t off, struct pdf_xre
 		rc = read_table(&lx, sec);
 		sec->ntable = sec->n;
 		if (rc == E_OK)
-			rc = read_tail(&lx, sec);
+			rc = read_tail(&lx, sec, said, prev_forward(sec));
 		if (rc == E_OK)
 			rc = check_trailer(sec);
 		if (rc < 0 || !pdf_obj_dict_get(sec->trailer, "XRefStm"))
 			return rc;
-		if (int_of(pdf_obj_dict_get(sec->trailer, "XRefStm"), 1, (int64_t)off - 1, &stm) <
-		    0)
+		/* before its table; a first-page section's may follow it */
+		if (int_of(pdf_obj_dict_get(sec->trailer, "XRefStm"), 1,
+			   prev_forward(sec) ? (int64_t)len - 1 : (int64_t)off - 1, &stm) < 0 ||
+		    (size_t)stm == off)
 			return err_set(E_CORRUPT, "trailer at offset %zu: bad /XRefStm", off);
 		sec->xrefstm = (size_t)stm;
 		cap = sec->n;
@@ -341,7 +361,7 @@ static int read_section(const uint8_t *p, size_t len, size_t off, struct pdf_xre
 		pdf_obj_free(dict);
 	}
 	if (rc == E_OK)
-		rc = read_tail(&lx, sec);
+		rc = read_tail(&lx, sec, said, prev_forward(sec));
 	if (rc == E_OK)
 		rc = check_trailer(sec);
 	return rc;
@@ -367,7 +387,7 @@ static int find_startxref(const uint8_t *p, size_t len, size_t *off)
 	memset(&probe, 0, sizeof(probe));
 	probe.off = (size_t)v;
 	lx.pos = i;
-	if (read_tail(&lx, &probe) < 0)
+	if (read_tail(&lx, &probe, probe.off, 0) < 0)
 		return err_set(E_CORRUPT, "the last startxref is not followed by %%%%EOF");
 	while (lx.pos < len && pdf_lex_is_space(p[lx.pos]))
 		lx.pos++;
@@ -377,6 +397,12 @@ static int find_startxref(const uint8_t *p, size_t len, size_t *off)
 	return E_OK;
 }
 
+static void section_free(struct pdf_xref_section *sec)
+{
+	pdf_obj_free(sec->trailer);
+	free(sec->e);
+}
+
 void pdf_xref_free(struct pdf_xref *x)
 {
 	size_t i;
@@ -384,47 +410,115 @@ void pdf_xref_free(struct pdf_xref *x)
 	if (!x)
 		return;
 	for (i = 0; i < x->nsec; i++) {
-		pdf_obj_free(x->sec[i].trailer);
-		free(x->sec[i].e);
+		if (x->sec[i].lin)
+			section_free(x->sec[i].lin);
+		free(x->sec[i].lin);
+		section_free(&x->sec[i]);
 	}
 	free(x->sec);
 	free(x->map);
 	free(x);
 }
 
+/* Whether @off is where the first-page section of a linearized file is: the
+ * file's first object is a dictionary with /Linearized and @off follows it
+ * with nothing but white-space and comments between (ISO 32000-1 F.3). */
+static int is_first_page(const uint8_t *p, size_t len, size_t off)
+{
+	const struct pdf_obj *v;
+	struct pdf_obj *o = NULL;
+	struct pdf_ref id;
+	struct pdf_lex lx;
+	int ok;
+
+	pdf_lex_init(&lx, p, len, 0);
+	pdf_lex_skip_ws(&lx); /* the header and binary comment lines */
+	if (lx.pos >= off || pdf_lex_parse_indirect(&lx, &id, &o, NULL, NULL) < 0) {
+		err_clear();
+		return 0;
+	}
+	v = pdf_obj_dict_get(o, "Linearized");
+	ok = o->type == PDF_DICT && v && (v->type == PDF_INT || v->type == PDF_REAL);
+	pdf_obj_free(o);
+	pdf_lex_skip_ws(&lx);
+	return ok && lx.pos == off;
+}
+
+/* @fp's /Prev points forward to @moff: only the first-page section of a
+ * linearized file may do that, to the main section at the end of the same
+ * revision, whose startxref names @fp and which has no /Prev.  The two
+ * become one revision: @fp with fp->lin, ending where the main one ends. */
+static int read_linearized(struct pdf_xref_section *fp, const uint8_t *p, size_t len, size_t moff)
+{
+	struct pdf_xref_section *m;
+	int rc;
+
+	if (!is_first_page(p, len, fp->off))
+		return err_set(E_CORRUPT,
+			       "/Prev at offset %zu points forward, and its section is not the "
+			       "first-page section of a linearized file",
+			       fp->off);
+	if (moff < fp->end)
+		return err_set(E_CORRUPT,
+			       "linearized file: the main section at offset %zu lies inside "
+			       "the first-page section",
+			       moff);
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return err_set(E_NOMEM, "out of memory");
+	fp->lin = m;
+	rc = read_section(p, len, moff, fp->off, m);
+	if (rc < 0)
+		return rc;
+	if (pdf_obj_dict_get(m->trailer, "Prev"))
+		return err_set(E_CORRUPT,
+			       "linearized file: the main section at offset %zu has a /Prev", moff);
+	if (fp->xrefstm && fp->xrefstm >= m->off)
+		return err_set(E_CORRUPT,
+			       "linearized file: the /XRefStm of the first-page section is "
+			       "not before the main section");
+	fp->end = m->end;
+	if (m->size > fp->size)
+		fp->size = m->size;
+	return E_OK;
+}
+
+/* Whether a section at @off was read already (a loop of /Prev). */
+static int seen(const struct pdf_xref *x, size_t off)
+{
+	size_t i;
+
+	for (i = 0; i < x->nsec; i++)
+		if (x->sec[i].off == off || (x->sec[i].lin && x->sec[i].lin->off == off))
+			return 1;
+	return 0;
+}
+
 /* Follows startxref and /Prev, newest first, into x->sec. */
 static int read_chain(struct pdf_xref *x, const uint8_t *p, size_t len)
 {
-	size_t off = x->startxref, i;
+	struct pdf_xref_section *sec;
+	size_t off = x->startxref;
 	const struct pdf_obj *prev;
 	int64_t v;
 	int rc;
 
 	for (;;) {
-		for (i = 0; i < x->nsec; i++)
-			if (x->sec[i].off == off)
-				return err_set(E_CORRUPT, "circular /Prev chain at offset %zu",
-					       off);
 		if (x->nsec >= PDF_XREF_SECTIONS_MAX)
 			return err_set(E_TOOBIG, "more than %d revisions", PDF_XREF_SECTIONS_MAX);
-		rc = read_section(p, len, off, &x->sec[x->nsec]);
-		x->nsec++;
+		sec = &x->sec[x->nsec++];
+		rc = read_section(p, len, off, off, sec);
 		if (rc < 0)
 			return rc;
-		prev = pdf_obj_dict_get(x->sec[x->nsec - 1].trailer, "Prev");
+		prev = pdf_obj_dict_get(sec->trailer, "Prev");
 		if (!prev)
 			return E_OK;
 		if (int_of(prev, 0, (int64_t)len, &v) < 0)
 			return err_set(E_CORRUPT, "trailer at offset %zu: bad /Prev", off);
-		for (i = 0; i < x->nsec; i++)
-			if (x->sec[i].off == (size_t)v)
-				return err_set(E_CORRUPT, "circular /Prev chain at offset %zu",
-					       off);
+		if (seen(x, (size_t)v))
+			return err_set(E_CORRUPT, "circular /Prev chain at offset %zu", off);
 		if ((size_t)v > off)
-			return err_set(E_INVAL,
-				       "/Prev at offset %zu points forward (linearized or "
-				       "reordered file): not supported",
-				       off);
+			return read_linearized(sec, p, len, (size_t)v);
 		off = (size_t)v;
 	}
 }
@@ -453,11 +547,11 @@ static int check_order(struct pdf_xref *x)
 	return E_OK;
 }
 
-/* Applies section @si of @x to the merged map; @stamp marks the objects the
- * section has already given (stamp[num] == si + 1). */
-static int merge_section(struct pdf_xref *x, size_t si, uint32_t *stamp)
+/* Applies the entries of @sec (revision @si of @x) to the merged map;
+ * @stamp marks the objects @sec has already given (stamp[num] == @token). */
+static int merge_part(struct pdf_xref *x, const struct pdf_xref_section *sec, size_t si,
+		      uint32_t *stamp, uint32_t token)
 {
-	const struct pdf_xref_section *sec = &x->sec[si];
 	size_t j;
 
 	for (j = 0; j < sec->n; j++) {
@@ -467,7 +561,7 @@ static int merge_section(struct pdf_xref *x, size_t si, uint32_t *stamp)
 			return err_set(E_CORRUPT,
 				       "revision %zu: entry for object %u but /Size is %u", si + 1,
 				       e->num, sec->size);
-		if (stamp[e->num] == si + 1) {
+		if (stamp[e->num] == token) {
 			if (j < sec->ntable || !sec->ntable)
 				return err_set(E_CORRUPT, "revision %zu lists object %u twice",
 					       si + 1, e->num);
@@ -476,51 +570,72 @@ static int merge_section(struct pdf_xref *x, size_t si, uint32_t *stamp)
 		}
 		if (e->num == 0 && e->type != PDF_XREF_FREE)
 			return err_set(E_CORRUPT, "revision %zu: object 0 is not free", si + 1);
-		stamp[e->num] = (uint32_t)si + 1;
+		stamp[e->num] = token;
 		x->map[e->num] = *e;
 	}
 	return E_OK;
 }
 
-/* Every in-use entry of every section points at its own "N G obj" inside
- * its revision. */
-static int check_offsets(const struct pdf_xref *x, const uint8_t *p, size_t len)
+/* Applies revision @si: a linearized one's main section first, then its
+ * first-page section, which /Prev makes the newer of the two. */
+static int merge_section(struct pdf_xref *x, size_t si, uint32_t *stamp)
+{
+	int rc = E_OK;
+
+	if (x->sec[si].lin)
+		rc = merge_part(x, x->sec[si].lin, si, stamp, UINT32_MAX);
+	return rc < 0 ? rc : merge_part(x, &x->sec[si], si, stamp, (uint32_t)si + 1);
+}
+
+/* Every in-use entry of @sec (in revision @si, ending at @end) points at
+ * its own "N G obj" inside its revision. */
+static int check_part(const struct pdf_xref_section *sec, size_t si, size_t end, uint32_t size,
+		      const uint8_t *p, size_t len)
 {
 	struct pdf_lex lx;
 	uint64_t num, gen;
-	size_t si, j;
+	size_t j;
 
-	for (si = 0; si < x->nsec; si++) {
-		const struct pdf_xref_section *sec = &x->sec[si];
+	for (j = 0; j < sec->n; j++) {
+		const struct pdf_xref_entry *e = &sec->e[j];
 
-		for (j = 0; j < sec->n; j++) {
-			const struct pdf_xref_entry *e = &sec->e[j];
-
-			if (e->type == PDF_XREF_COMPRESSED && e->off >= sec->size)
-				return err_set(E_CORRUPT,
-					       "object %u: object stream %llu is beyond "
-					       "/Size",
-					       e->num, (unsigned long long)e->off);
-			if (e->type != PDF_XREF_USED)
-				continue;
-			if (e->off >= sec->end || p[e->off] < '0' || p[e->off] > '9')
-				goto bad;
-			pdf_lex_init(&lx, p, len, (size_t)e->off);
-			if (pdf_lex_uint(&lx, PDF_OBJ_NUM_MAX, &num) < 0 ||
-			    pdf_lex_uint(&lx, PDF_OBJ_GEN_MAX, &gen) < 0 ||
-			    !pdf_lex_keyword(&lx, "obj") || num != e->num || gen != e->gen)
-				goto bad;
+		if (e->type == PDF_XREF_COMPRESSED && e->off >= size)
+			return err_set(E_CORRUPT, "object %u: object stream %llu is beyond /Size",
+				       e->num, (unsigned long long)e->off);
+		if (e->type != PDF_XREF_USED)
 			continue;
+		if (e->off >= end || p[e->off] < '0' || p[e->off] > '9')
+			goto bad;
+		pdf_lex_init(&lx, p, len, (size_t)e->off);
+		if (pdf_lex_uint(&lx, PDF_OBJ_NUM_MAX, &num) < 0 ||
+		    pdf_lex_uint(&lx, PDF_OBJ_GEN_MAX, &gen) < 0 || !pdf_lex_keyword(&lx, "obj") ||
+		    num != e->num || gen != e->gen)
+			goto bad;
+		continue;
 bad:
-			err_clear();
-			return err_set(E_CORRUPT,
-				       "revision %zu: object %u %u is said to be at offset "
-				       "%llu, which does not hold \"%u %u obj\"",
-				       si + 1, e->num, e->gen, (unsigned long long)e->off, e->num,
-				       e->gen);
-		}
+		err_clear();
+		return err_set(E_CORRUPT,
+			       "revision %zu: object %u %u is said to be at offset %llu, which "
+			       "does not hold \"%u %u obj\"",
+			       si + 1, e->num, e->gen, (unsigned long long)e->off, e->num, e->gen);
 	}
 	return E_OK;
+}
+
+static int check_offsets(const struct pdf_xref *x, const uint8_t *p, size_t len)
+{
+	const struct pdf_xref_section *sec;
+	size_t si;
+	int rc = E_OK;
+
+	for (si = 0; rc == E_OK && si < x->nsec; si++) {
+		sec = &x->sec[si];
+		if (sec->lin)
+			rc = check_part(sec->lin, si, sec->end, sec->size, p, len);
+		if (rc == E_OK)
+			rc = check_part(sec, si, sec->end, sec->size, p, len);
+	}
+	return rc;
 }
 
 int pdf_xref_read(struct pdf_xref **out, const uint8_t *p, size_t len)

@@ -9,9 +9,14 @@
  * "N G obj" of a /Type /XRef stream), every in-use entry points exactly at
  * its "N G obj" inside its revision, /Size covers every entry and never
  * shrinks, the /Prev chain is acyclic and goes backwards in the file, and
- * no trailer has /Encrypt.  Otherwise it fails with a reason in
- * err_detail(): E_CORRUPT (the bytes disagree with the cross-reference),
- * E_INVAL (valid but not supported: encryption, linearized order), E_TOOBIG
+ * no trailer has /Encrypt.  The one forward /Prev allowed is a linearized
+ * file's (ISO 32000-1 Annex F): from the first-page section, which directly
+ * follows the /Linearized dictionary (the file's first object) and whose
+ * startxref may be 0 or absent, to the main section at the end of that
+ * revision, which has no /Prev and whose startxref names the first-page
+ * section; the two sections are one revision.  Otherwise it fails with a
+ * reason in err_detail(): E_CORRUPT (the bytes disagree with the
+ * cross-reference), E_INVAL (valid but not supported: encryption), E_TOOBIG
  * (a cap).  Nothing is repaired or guessed.  The input is borrowed and must
  * outlive the xref.
  */
@@ -43,7 +48,10 @@ struct pdf_xref_entry {
 };
 
 /* One revision: a cross-reference section (a table, a stream, or a table
- * with its /XRefStm) and the bytes [0, end) of the file as it was then. */
+ * with its /XRefStm) and the bytes [0, end) of the file as it was then.  A
+ * linearized revision (always the first) is its first-page section here and
+ * its main section in lin; the first-page section's entries win over the
+ * main one's, size is the larger /Size, end is the main section's end. */
 struct pdf_xref_section {
 	size_t off;               /* where startxref or /Prev points */
 	int is_stream;            /* 1: cross-reference stream */
@@ -54,7 +62,8 @@ struct pdf_xref_section {
 	struct pdf_obj *trailer;  /* trailer (or the xref stream's dictionary) */
 	struct pdf_xref_entry *e; /* entries, in file order (table first) */
 	size_t n;
-	size_t ntable; /* of which from the table (the rest from a stream) */
+	size_t ntable;                /* of which from the table (the rest from a stream) */
+	struct pdf_xref_section *lin; /* linearized: the main section, else NULL */
 };
 
 struct pdf_xref {

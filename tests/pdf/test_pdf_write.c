@@ -134,6 +134,42 @@ START_TEST(corpus)
 }
 END_TEST
 
+/* A file linearized by qpdf (a first-page section whose /Prev points
+ * forward to the main one): one revision, and an update appends to it. */
+START_TEST(linearized)
+{
+	char in[] = "/tmp/dinh-pdfl-XXXXXX", out[64], cmd[320], *data;
+	size_t len;
+	uint8_t *p = tg_make(TG_TABLE, &len);
+	struct pdf_doc *doc;
+	const struct pdf_xref *x;
+	int fd = mkstemp(in);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, p, len), (ssize_t)len);
+	close(fd);
+	free(p);
+	snprintf(out, sizeof(out), "%s.lin", in);
+	snprintf(cmd, sizeof(cmd), "qpdf --linearize %s %s %s",
+		 _i ? "--object-streams=generate" : "--object-streams=disable", in, out);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(fs_read_file(out, PDF_DOC_SIZE_MAX, &data, &len), 0);
+	unlink(in);
+	unlink(out);
+	ck_assert_msg(pdf_doc_open(&doc, (const uint8_t *)data, len) == 0, "%s", err_detail());
+	x = pdf_doc_xref(doc);
+	ck_assert_uint_eq(x->nsec, 1);
+	ck_assert_ptr_nonnull(x->sec[0].lin);
+	ck_assert_uint_lt(x->sec[0].off, x->sec[0].lin->off);
+	ck_assert_uint_eq(x->sec[0].end, len);
+	ck_assert_uint_eq(x->startxref, x->sec[0].off);
+	ck_assert_int_eq(x->sec[0].is_stream, _i);
+	pdf_doc_free(doc);
+	round_trip((const uint8_t *)data, len, _i ? "linearized stream" : "linearized table");
+	free(data);
+}
+END_TEST
+
 /* Twice: the second update's /Prev is the first update's section. */
 START_TEST(twice)
 {
@@ -192,6 +228,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, generated, TG_TABLE, TG_OBJSTM + 1);
 	tcase_add_loop_test(tc, corpus, 0, (int)(sizeof(corpus_files) / sizeof(corpus_files[0])));
+	tcase_add_loop_test(tc, linearized, 0, 2);
 	tcase_add_test(tc, twice);
 	tcase_add_test(tc, refusals);
 	suite_add_tcase(s, tc);

@@ -165,23 +165,24 @@ START_TEST(corpus_signed_valid)
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		ck_assert_int_eq(fs_read_file(path, 64u << 20, &data, &len), E_OK);
 		files++;
-		if (strncmp(de->d_name, "minimal-", 8) == 0) {
-			/* linearized: the object layer does not read them yet */
-			r = NULL;
-			ck_assert_int_eq(pdfverify_data(&r, (const uint8_t *)data, len, tl),
-					 E_CORRUPT);
-			ck_assert_ptr_null(r);
-			free(data);
-			continue;
-		}
 		r = sf_verify((const uint8_t *)data, len, tl);
 		ck_assert_msg(r->n >= 1, "%s: no signature", de->d_name);
 		for (i = 0; i < r->n; i++) {
 			ck_assert_msg(r->sig[i].intact, "%s: signature %zu: %s", de->d_name, i + 1,
 				      r->sig[i].integrity);
+			ck_assert_ptr_nonnull(r->sig[i].signer);
+			/* the linearized minimal-* files (Acrobat's serial signatures):
+			 * the second revision adds an /Annots array object, a font
+			 * of the AcroForm's /DR, rewrites the /Info dates and XMP
+			 * metadata, which the revision analysis does not allow */
+			if (strncmp(de->d_name, "minimal-", 8) == 0 && i + 1 < r->n) {
+				ck_assert_int_eq(r->sig[i].coverage, PDFVERIFY_MODIFIED);
+				fprintf(stderr, "%s: signature %zu: %s\n", de->d_name, i + 1,
+					r->sig[i].coverage_why);
+				continue;
+			}
 			ck_assert_msg(r->sig[i].coverage != PDFVERIFY_MODIFIED, "%s: %zu: %s",
 				      de->d_name, i + 1, r->sig[i].coverage_why);
-			ck_assert_ptr_nonnull(r->sig[i].signer);
 		}
 		fprintf(stderr, "%s: %zu signature(s) intact, trust: %s\n", de->d_name, r->n,
 			r->sig[0].trusted ? "yes" : r->sig[0].trust_why);
