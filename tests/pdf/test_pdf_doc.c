@@ -330,6 +330,66 @@ START_TEST(objstm_bomb)
 }
 END_TEST
 
+/* qpdf's linearized copy of a generated file, classic tables. */
+static char *linearized(size_t *len)
+{
+	char in[] = "/tmp/dinh-pdfd-XXXXXX", out[64], cmd[200], *data;
+	uint8_t *p = tg_make(TG_TABLE, len);
+	FILE *f;
+	int fd = mkstemp(in);
+
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "wb");
+	ck_assert_uint_eq(fwrite(p, 1, *len, f), *len);
+	fclose(f);
+	free(p);
+	snprintf(out, sizeof(out), "%s.lin", in);
+	snprintf(cmd, sizeof(cmd), "qpdf --linearize --object-streams=disable %s %s", in, out);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(fs_read_file(out, PDF_DOC_SIZE_MAX, &data, len), 0);
+	unlink(in);
+	unlink(out);
+	return data;
+}
+
+static void replace(char *p, size_t len, const char *from, const char *to)
+{
+	char *at = memmem(p, len, from, strlen(from));
+
+	ck_assert_ptr_nonnull(at);
+	ck_assert_uint_eq(strlen(from), strlen(to));
+	memcpy(at, to, strlen(to));
+}
+
+/* A linearized file is one revision; a forward /Prev elsewhere, or a
+ * first-page section that does not match its bytes, is refused. */
+START_TEST(linearized_file)
+{
+	size_t len;
+	char *p = linearized(&len), *q = malloc(len);
+	const char *eof;
+
+	ck_assert_int_eq(try_open(p, len), E_OK);
+	memcpy(q, p, len);
+	replace(q, len, "/Linearized", "/Linearizex");
+	ck_assert_int_eq(try_open(q, len), E_CORRUPT);
+	ck_assert_ptr_nonnull(strstr(err_detail(), "not the first-page section of a linearized"));
+	memcpy(q, p, len);
+	replace(q, len, "startxref\n0\n", "startxref\n7\n");
+	ck_assert_int_eq(try_open(q, len), E_CORRUPT);
+	ck_assert_ptr_nonnull(strstr(err_detail(), "its startxref says 7"));
+	memcpy(q, p, len);
+	replace(q, len, " 00000 n ", " 00001 n ");
+	ck_assert_int_eq(try_open(q, len), E_CORRUPT);
+	ck_assert_ptr_nonnull(strstr(err_detail(), "which does not hold"));
+	/* the file up to the first-page section's %%EOF is no file */
+	eof = memmem(p, len, "%%EOF\n", 6);
+	ck_assert_int_eq(try_open(p, (size_t)(eof + 6 - p)), E_CORRUPT);
+	free(q);
+	free(p);
+}
+END_TEST
+
 START_TEST(encrypted_and_garbage)
 {
 	struct tg g;
@@ -363,6 +423,7 @@ int main(void)
 	tcase_add_test(tc, objstm_self);
 	tcase_add_test(tc, objstm_bomb);
 	tcase_add_test(tc, encrypted_and_garbage);
+	tcase_add_test(tc, linearized_file);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
