@@ -250,21 +250,26 @@ static int fill_byterange(uint8_t *p, size_t len, size_t from, size_t cms_max, s
 	return E_OK;
 }
 
+/* Signs the bytes [0, a) and [b, len) of @p and writes the CMS, in hex,
+ * into the placeholder [a, b).  The signed bytes are made one run in place:
+ * the small part from a on is saved, the tail moved to a, and both put back
+ * after signing, so the file (tens of MB) is not copied. */
 static int fill_contents(uint8_t *p, size_t len, size_t a, size_t b, const struct sigkey *k,
 			 const struct pdfsig_opts *o)
 {
 	static const char hx[] = "0123456789abcdef";
-	uint8_t *data, *cms = NULL;
+	uint8_t *saved, *cms = NULL;
 	size_t n = 0, i;
 	int rc;
 
-	data = malloc(len - (b - a));
-	if (!data)
+	saved = malloc(len - a);
+	if (!saved)
 		return err_set(E_NOMEM, "signed bytes");
-	memcpy(data, p, a);
-	memcpy(data + a, p + b, len - b);
-	rc = cms_sign(&cms, &n, k, data, len - (b - a), o->pkcs7);
-	free(data);
+	memcpy(saved, p + a, len - a);
+	memmove(p + a, saved + (b - a), len - b);
+	rc = cms_sign(&cms, &n, k, p, len - (b - a), o->pkcs7);
+	memcpy(p + a, saved, len - a);
+	free(saved);
 	if (rc < 0)
 		return rc;
 	if (2 * n > b - a - 2) {
