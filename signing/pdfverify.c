@@ -52,8 +52,8 @@ static int pv_file_open(struct pv_file *f, const uint8_t *data, size_t len)
 	f->rev[x->nsec - 1] = last;
 	f->data = pdf_doc_data(last, &f->len);
 	f->xref = x;
-	/* A revision that is not a file by itself (the first-page section of a
-	 * linearized file) is read together with the next one. */
+	/* A revision that is not a file by itself is read together with the
+	 * next one (a linearized file's two sections are one revision already). */
 	for (i = 0; rc == E_OK && i + 1 < x->nsec; i++) {
 		rc = pdf_doc_open(&f->rev[i], data, x->sec[i].end);
 		if (rc == E_NOMEM)
