@@ -16,20 +16,28 @@
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "common/i18n.h"
+#include "pdf/gen_sigapp.h"
 #include "pdf/pdf_doc.h"
 #include "signing/pdfsig.h"
 #include "signing/pdfverify.h"
 #include "signing/sigkey.h"
 
 #define TRUST_MAX 16
+#define MM(x) ((x)*72.0 / 25.4)
 
 void cli_help_pdfsig(void)
 {
 	printf(_("       dinh pdf sign --identity FILE.p12|KEY.pem:CERT.pem[:CHAIN.pem] [--pkcs7]\n"
-		 "                [--password-file F] IN.pdf OUT.pdf\n"
+		 "                [--password-file F] [--appearance signer|seal|copy]\n"
+		 "                [--page N] [--rect X,Y,W,H] [--image SIGNATURE.png]\n"
+		 "                [--seal SEAL.png] [--name NAME] [--title TITLE]\n"
+		 "                [--agency AGENCY] [--copy-kind KIND] IN.pdf OUT.pdf\n"
 		 "       dinh pdf verify [--trust CA.pem]... FILE.pdf\n"
 		 "sign adds a signature by incremental update (CAdES by default, PKCS#7 with\n"
-		 "--pkcs7) and checks it before writing OUT.pdf.  verify prints every\n"
+		 "--pkcs7) and checks it before writing OUT.pdf.  It is invisible unless\n"
+		 "--appearance asks for the signer's signature (signer), the agency's seal\n"
+		 "over it (seal) or the stamp of an electronic copy (copy); --rect is in\n"
+		 "millimetres from the page's lower left corner.  verify prints every\n"
 		 "signature of every revision and exits with 0 only when each is intact,\n"
 		 "trusted and followed by nothing but allowed changes, else with 8.\n"));
 }
@@ -44,54 +52,193 @@ static int get_secret(char **pw, const char *identity, const char *file)
 	return cli_get_password(pw, file, "DINH_PASSWORD", _("Password for the identity: "));
 }
 
+struct sign_args {
+	const char *identity, *pwfile, *in, *out, *image, *seal, *look;
+	struct pdfsig_opts o;
+	struct pdfsig_appearance ap;
+};
+
+/* "X,Y,W,H" in millimetres into points. */
+static int parse_rect(struct pdfsig_appearance *ap, const char *s)
+{
+	char *end;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		ap->rect[i] = MM(strtod(s, &end));
+		if (end == s || *end != (i < 3 ? ',' : '\0') || !(ap->rect[i] >= 0) ||
+		    ap->rect[i] > 14400)
+			return cli_usage_error(_("--rect needs X,Y,W,H in millimetres"));
+		s = end + 1;
+	}
+	ap->has_rect = 1;
+	return CLI_EXIT_OK;
+}
+
+/* The copy forms of Decree 30, by name or by symbol. */
+static int parse_copy_kind(struct pdfsig_appearance *ap, const char *s)
+{
+	static const char *const kinds[][2] = {
+		{"SAO Y", "SY"}, {"SAO LỤC", "SL"}, {"TRÍCH SAO", "TrS"}};
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(s, kinds[i][0]) == 0 || strcmp(s, kinds[i][1]) == 0) {
+			ap->copy_kind = kinds[i][0];
+			return CLI_EXIT_OK;
+		}
+	return cli_usage_error(_("--copy-kind is 'SAO Y', 'SAO LỤC' or 'TRÍCH SAO' (SY, SL, TrS)"));
+}
+
+/* An option with a value at argv[*i]: 1 if it is one, with *ex its verdict. */
+static int value_opt(struct sign_args *a, char **argv, int *i, int argc, int *ex)
+{
+	const char *k = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+	const char **slot = NULL;
+	char *end;
+
+	*ex = CLI_EXIT_OK;
+	if (!v)
+		return 0;
+	if (!strcmp(k, "--identity") || !strcmp(k, "-i"))
+		slot = &a->identity;
+	else if (!strcmp(k, "--password-file") || !strcmp(k, "-p"))
+		slot = &a->pwfile;
+	else if (!strcmp(k, "--appearance"))
+		slot = &a->look;
+	else if (!strcmp(k, "--image"))
+		slot = &a->image;
+	else if (!strcmp(k, "--seal"))
+		slot = &a->seal;
+	else if (!strcmp(k, "--name"))
+		slot = &a->ap.name;
+	else if (!strcmp(k, "--title"))
+		slot = &a->ap.title;
+	else if (!strcmp(k, "--agency"))
+		slot = &a->ap.agency;
+	else if (!strcmp(k, "--rect"))
+		*ex = parse_rect(&a->ap, v);
+	else if (!strcmp(k, "--copy-kind"))
+		*ex = parse_copy_kind(&a->ap, v);
+	else if (!strcmp(k, "--page")) {
+		unsigned long n = strtoul(v, &end, 10);
+
+		if (*end || end == v || n < 1 || n > PDF_DOC_PAGES_MAX)
+			*ex = cli_usage_error(_("--page needs a page number"));
+		a->ap.page = (uint32_t)n;
+	} else
+		return 0;
+	if (slot)
+		*slot = v;
+	(*i)++;
+	return 1;
+}
+
+/* Which options go with which appearance. */
+static int check_look(struct sign_args *a)
+{
+	static const char *const names[] = {"signer", "seal", "copy"};
+	struct pdfsig_appearance *ap = &a->ap;
+	int i;
+
+	if (!a->look) {
+		if (a->image || a->seal || ap->name || ap->title || ap->agency || ap->copy_kind ||
+		    ap->page || ap->has_rect)
+			return cli_usage_error(_("these options need --appearance"));
+		return CLI_EXIT_OK;
+	}
+	for (i = 0; i < 3; i++)
+		if (strcmp(a->look, names[i]) == 0)
+			ap->look = (enum pdfsig_look)(PDFSIG_SIGNER + i);
+	if (ap->look == PDFSIG_INVISIBLE)
+		return cli_usage_error(_("--appearance is signer, seal or copy"));
+	if ((a->image || ap->name || ap->title) && ap->look != PDFSIG_SIGNER)
+		return cli_usage_error(
+			_("--image, --name and --title go with --appearance signer"));
+	if ((a->seal && ap->look != PDFSIG_SEAL) || (ap->agency && ap->look == PDFSIG_SIGNER))
+		return cli_usage_error(
+			_("--seal goes with --appearance seal, --agency with seal or copy"));
+	if (ap->copy_kind && ap->look != PDFSIG_COPY)
+		return cli_usage_error(_("--copy-kind goes with --appearance copy"));
+	a->o.ap = ap;
+	return CLI_EXIT_OK;
+}
+
+static int parse_sign(struct sign_args *a, int argc, char **argv)
+{
+	int i, ex;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--pkcs7") == 0)
+			a->o.pkcs7 = 1;
+		else if (value_opt(a, argv, &i, argc, &ex)) {
+			if (ex != CLI_EXIT_OK)
+				return ex;
+		} else if (argv[i][0] == '-')
+			return cli_usage_error(_("unknown option '%s'"), argv[i]);
+		else if (!a->in)
+			a->in = argv[i];
+		else if (!a->out)
+			a->out = argv[i];
+		else
+			return cli_usage_error(_("'dinh pdf sign' needs IN.pdf OUT.pdf"));
+	}
+	if (!a->identity || !a->in || !a->out)
+		return cli_usage_error(_("'dinh pdf sign' needs --identity, IN.pdf and OUT.pdf"));
+	return check_look(a);
+}
+
+/* The PNG of --image or --seal, if any, into a->ap. */
+static int read_image(struct sign_args *a, char **data)
+{
+	const char *path = a->image ? a->image : a->seal;
+	size_t len = 0;
+	int rc;
+
+	*data = NULL;
+	if (!path)
+		return E_OK;
+	rc = fs_read_file(path, GEN_SIGAPP_PNG_MAX, data, &len);
+	a->ap.image = (const uint8_t *)*data;
+	a->ap.image_len = len;
+	return rc;
+}
+
 int cmd_pdf_sign(const struct cli *c, int argc, char **argv)
 {
-	const char *identity = c->identity, *pwfile = c->password_file, *in = NULL, *out = NULL;
-	struct pdfsig_opts o = {0, 0, NULL};
+	struct sign_args a = {0};
 	struct sigkey *k = NULL;
-	char *pw = NULL, *data = NULL;
+	char *pw = NULL, *data = NULL, *png = NULL;
 	uint8_t *signed_pdf = NULL;
 	size_t len = 0, slen = 0;
-	int i, rc;
+	int rc;
 
 	if (cli_wants_help(argc, argv)) {
 		cli_help_pdfsig();
 		return CLI_EXIT_OK;
 	}
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--pkcs7") == 0)
-			o.pkcs7 = 1;
-		else if ((strcmp(argv[i], "--identity") == 0 || strcmp(argv[i], "-i") == 0) &&
-			 i + 1 < argc)
-			identity = argv[++i];
-		else if ((strcmp(argv[i], "--password-file") == 0 || strcmp(argv[i], "-p") == 0) &&
-			 i + 1 < argc)
-			pwfile = argv[++i];
-		else if (argv[i][0] == '-')
-			return cli_usage_error(_("unknown option '%s'"), argv[i]);
-		else if (!in)
-			in = argv[i];
-		else if (!out)
-			out = argv[i];
-		else
-			return cli_usage_error(_("'dinh pdf sign' needs IN.pdf OUT.pdf"));
-	}
-	if (!identity || !in || !out)
-		return cli_usage_error(_("'dinh pdf sign' needs --identity, IN.pdf and OUT.pdf"));
-	rc = get_secret(&pw, identity, pwfile);
+	a.identity = c->identity;
+	a.pwfile = c->password_file;
+	rc = parse_sign(&a, argc, argv);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	rc = read_image(&a, &png);
 	if (rc == E_OK)
-		rc = sigkey_open(&k, identity, pw);
+		rc = get_secret(&pw, a.identity, a.pwfile);
+	if (rc == E_OK)
+		rc = sigkey_open(&k, a.identity, pw);
 	cli_free_secret(pw);
 	if (rc == E_OK)
-		rc = fs_read_file(in, PDF_DOC_SIZE_MAX, &data, &len);
+		rc = fs_read_file(a.in, PDF_DOC_SIZE_MAX, &data, &len);
 	if (rc == E_OK)
-		rc = pdfsig_sign(&signed_pdf, &slen, (const uint8_t *)data, len, k, &o);
+		rc = pdfsig_sign(&signed_pdf, &slen, (const uint8_t *)data, len, k, &a.o);
 	if (rc == E_OK)
-		rc = fs_write_atomic(out, signed_pdf, slen, 0644);
+		rc = fs_write_atomic(a.out, signed_pdf, slen, 0644);
 	if (rc == E_OK)
-		printf(_("%s: signed, %zu bytes\n"), out, slen);
+		printf(_("%s: signed, %zu bytes\n"), a.out, slen);
 	sigkey_free(k);
 	free(data);
+	free(png);
 	free(signed_pdf);
 	return rc < 0 ? cli_fail(rc) : CLI_EXIT_OK;
 }

@@ -53,17 +53,24 @@ static cairo_status_t mem_write(void *closure, const unsigned char *data, unsign
 
 int gen_doc_begin(struct gen_doc *d, int landscape, const char *title)
 {
-	cairo_font_options_t *fo;
+	int rc = gen_doc_begin_box(d, landscape ? A4_H : A4_W, landscape ? A4_W : A4_H, title);
 
-	memset(d, 0, sizeof(*d));
-	d->pw = landscape ? A4_H : A4_W;
-	d->ph = landscape ? A4_W : A4_H;
 	/* Decree 30: top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm. */
 	d->mt = GEN_MM(20);
 	d->mb = GEN_MM(20);
 	d->ml = landscape ? GEN_MM(20) : GEN_MM(30);
 	d->mr = GEN_MM(15);
 	d->y = d->mt;
+	return rc;
+}
+
+int gen_doc_begin_box(struct gen_doc *d, double w, double h, const char *title)
+{
+	cairo_font_options_t *fo;
+
+	memset(d, 0, sizeof(*d));
+	d->pw = w;
+	d->ph = h;
 	d->page = 1;
 	d->surf = cairo_pdf_surface_create_for_stream(mem_write, d, d->pw, d->ph);
 	d->cr = cairo_create(d->surf);

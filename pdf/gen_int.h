@@ -54,6 +54,9 @@ struct gen_doc {
 
 /* Starts an A4 document (landscape if @landscape) titled @title. */
 int gen_doc_begin(struct gen_doc *d, int landscape, const char *title);
+/* Starts a one-page document of @w x @h points without margins (an
+ * appearance, a stamp); pages are not numbered unless the caller breaks. */
+int gen_doc_begin_box(struct gen_doc *d, double w, double h, const char *title);
 /* Finishes @d: E_OK with the PDF moved to *out and *len, else the first error;
  * @d is released either way. */
 int gen_doc_end(struct gen_doc *d, uint8_t **out, size_t *len);

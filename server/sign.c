@@ -442,7 +442,7 @@ int sign_reply_signed(struct session *s, struct sign_job *j, const char *hex)
 static int seal_run(void *arg)
 {
 	struct sign_job *j = arg;
-	struct pdfsig_opts o = {0, 0, "Ký số của cơ quan"};
+	struct pdfsig_opts o = {0, 0, "Ký số của cơ quan", NULL};
 	gnutls_x509_trust_list_t tl = NULL;
 	struct sigkey *k = NULL;
 	uint8_t *data = NULL;

@@ -132,7 +132,7 @@ static int finish_pdf(struct sign_job *j, const uint8_t *data, size_t len,
 static int token_run(void *arg)
 {
 	struct sign_job *j = arg;
-	struct pdfsig_opts o = {0, j->p->now, NULL};
+	struct pdfsig_opts o = {0, j->p->now, NULL, NULL};
 	gnutls_x509_trust_list_t tl = NULL;
 	uint8_t *data = NULL;
 	size_t len = 0;

@@ -15,6 +15,7 @@
 #include "pdf/pdf_write.h"
 #include "signing/cms.h"
 #include "signing/pdfsig.h"
+#include "signing/pdfsig_ap.h"
 #include "signing/pdfverify.h"
 #include "signing/sigkey.h"
 
@@ -25,6 +26,7 @@ struct update {
 	struct pdf_write *w;
 	struct pdf_ref sig, field, page;
 	size_t cms_max;
+	struct pdfsig_placed ap; /* ap.form.num 0: invisible */
 };
 
 /* @o resolved; *ref the reference it came through, or {0, 0} if direct. */
@@ -115,7 +117,7 @@ static int add_to_page(struct update *u)
 	if (rc < 0)
 		return rc;
 	if (!page || page->type != PDF_DICT)
-		return err_set(E_CORRUPT, "page 1 is not a dictionary");
+		return err_set(E_CORRUPT, "page %u is not a dictionary", u->ap.page + 1);
 	np = pdf_obj_dup(page);
 	if (!np)
 		return err_set(E_NOMEM, "page");
@@ -146,7 +148,15 @@ static int put_field(struct update *u)
 	int i;
 
 	for (i = 0; rc == E_OK && i < 4; i++)
-		rc = pdf_obj_array_push(rect, pdf_obj_new_int(0));
+		rc = pdf_obj_array_push(rect, u->ap.form.num ? pdf_obj_new_real(u->ap.rect[i])
+							     : pdf_obj_new_int(0));
+	if (rc == E_OK && u->ap.form.num) {
+		struct pdf_obj *ap = pdf_obj_new(PDF_DICT);
+
+		rc = dict_add(ap, "N", pdf_obj_new_ref(u->ap.form.num, 0),
+			      ap ? E_OK : err_set(E_NOMEM, "appearance"));
+		rc = dict_add(f, "AP", ap, rc);
+	}
 	snprintf(name, sizeof(name), "Signature%u", u->sig.num);
 	rc = dict_add(f, "FT", pdf_obj_new_name("Sig"), rc);
 	rc = dict_add(f, "Type", pdf_obj_new_name("Annot"), rc);
@@ -300,11 +310,15 @@ static size_t cms_room(const struct sigkey *k)
 	return room < PDFSIG_CMS_MAX ? room : PDFSIG_CMS_MAX;
 }
 
-static int build(struct update *u, const struct pdfsig_opts *o, time_t now)
+static int build(struct update *u, const struct sigkey *k, const struct pdfsig_opts *o, time_t now)
 {
-	int rc;
+	int rc = E_OK;
 
-	u->page = pdf_doc_page(u->doc, 0);
+	if (o->ap && o->ap->look != PDFSIG_INVISIBLE)
+		rc = pdfsig_ap_build(&u->ap, u->doc, u->w, o->ap, k, now);
+	if (rc < 0)
+		return rc;
+	u->page = pdf_doc_page(u->doc, u->ap.page);
 	if (!u->page.num)
 		return err_set(E_CORRUPT, "the document has no page");
 	rc = pdf_write_alloc(u->w, &u->sig);
@@ -361,7 +375,7 @@ int pdfsig_sign(uint8_t **out, size_t *outlen, const uint8_t *in, size_t inlen,
 	if (rc == E_OK)
 		rc = pdf_write_new(&u.w, u.doc);
 	if (rc == E_OK)
-		rc = build(&u, o, now);
+		rc = build(&u, k, o, now);
 	if (rc == E_OK)
 		rc = pdf_write_finish(u.w, &p, &len);
 	if (rc == E_OK)

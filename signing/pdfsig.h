@@ -1,6 +1,7 @@
 /*
- * pdfsig.h: signing a PDF by incremental update: a new invisible signature
- * field and widget on page 1, a /Sig dictionary (/Adobe.PPKLite,
+ * pdfsig.h: signing a PDF by incremental update: a new signature field and
+ * widget (invisible on page 1, or with a visible Decree 30 appearance of
+ * pdfsig_ap.h on the page it is placed on), a /Sig dictionary (/Adobe.PPKLite,
  * /ETSI.CAdES.detached or /adbe.pkcs7.detached, /M in +07:00, /ByteRange)
  * and a detached CMS SignedData over the byte ranges in /Contents.
  *
@@ -21,10 +22,32 @@
 
 #define PDFSIG_CMS_MAX (64u << 10) /* bytes reserved for a CMS at most */
 
+/* What the signature looks like on the page (docs/signing.md). */
+enum pdfsig_look {
+	PDFSIG_INVISIBLE,
+	PDFSIG_SIGNER, /* the signer's signature: title, blue image, name */
+	PDFSIG_SEAL,   /* the agency's red seal over the left third of the signer's */
+	PDFSIG_COPY,   /* the text stamp of an electronic copy, top right of page 1 */
+};
+
+struct pdfsig_appearance {
+	enum pdfsig_look look;
+	uint32_t page;        /* 1-based; 0: the last page (copies: page 1) */
+	int has_rect;         /* 1: rect is the box, else the Decree 30 place */
+	double rect[4];       /* x, y, width, height in points from the page's corner */
+	const uint8_t *image; /* PNG: the signature (signer) or seal (seal), or NULL */
+	size_t image_len;
+	const char *name;      /* NULL: the certificate's CN */
+	const char *title;     /* chức vụ, or NULL */
+	const char *agency;    /* NULL: the certificate's O, else its CN */
+	const char *copy_kind; /* NULL: "SAO Y" */
+};
+
 struct pdfsig_opts {
-	int pkcs7;          /* 1: /adbe.pkcs7.detached, else /ETSI.CAdES.detached */
-	time_t now;         /* the time written in /M (and signing-time); 0: now */
-	const char *reason; /* /Reason, or NULL */
+	int pkcs7;                          /* 1: /adbe.pkcs7.detached, else /ETSI.CAdES.detached */
+	time_t now;                         /* the time written in /M (and signing-time); 0: now */
+	const char *reason;                 /* /Reason, or NULL */
+	const struct pdfsig_appearance *ap; /* NULL: invisible */
 };
 
 /* Signs @in with @k; *out is the whole new file, malloc'd. */

@@ -79,7 +79,7 @@ void sf_teardown(void)
 uint8_t *sf_sign(const uint8_t *in, size_t len, const char *spec, const char *secret, int pkcs7,
 		 size_t *outlen)
 {
-	struct pdfsig_opts o = {pkcs7, 0, NULL};
+	struct pdfsig_opts o = {pkcs7, 0, NULL, NULL};
 	struct sigkey *k = NULL;
 	uint8_t *out = NULL;
 	int rc;
