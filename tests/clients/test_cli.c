@@ -165,6 +165,23 @@ START_TEST(test_usage_errors)
 	RUN_EXPECT(1, "file", "get", "not-a-hash");
 	RUN_EXPECT(1, "file", "get", "-o");
 	RUN_EXPECT(1, "file", "get");
+	/* pdf sign: appearance options are checked before the key is opened */
+	RUN_EXPECT(1, "pdf", "sign", "-i", "k.pem:c.pem", "--appearance", "stamp", "a", "b");
+	RUN_EXPECT(1, "pdf", "sign", "-i", "k.pem:c.pem", "--title", "Chủ tịch", "a", "b");
+	RUN_EXPECT(1, "pdf", "sign", "-i", "k.pem:c.pem", "--appearance", "copy", "--image",
+		   "s.png", "a", "b");
+	RUN_EXPECT(1, "pdf", "sign", "-i", "k.pem:c.pem", "--appearance", "signer", "--seal",
+		   "s.png", "a", "b");
+	RUN_EXPECT(1, "pdf", "sign", "-i", "k.pem:c.pem", "--appearance", "signer", "--agency",
+		   "UBND xã", "a", "b");
+	RUN_EXPECT(1, "pdf", "sign", "-i", "k.pem:c.pem", "--appearance", "copy", "--copy-kind",
+		   "BẢN SAO", "a", "b");
+	RUN_EXPECT(1, "pdf", "sign", "-i", "k.pem:c.pem", "--appearance", "seal", "--rect",
+		   "10,20,30", "a", "b");
+	RUN_EXPECT(1, "pdf", "sign", "-i", "k.pem:c.pem", "--appearance", "seal", "--page", "0",
+		   "a", "b");
+	RUN_EXPECT(5, "pdf", "sign", "-i", "/nonexistent/k.pem:/nonexistent/c.pem", "--appearance",
+		   "copy", "--copy-kind", "TrS", "--rect", "120,270,70,15", "a", "b");
 	/* no CA and no identity: usage errors before any connection */
 	RUN_EXPECT(1, "ping");
 	RUN_EXPECT(1, "--ca", "/nonexistent/ca.pem", "ping");
