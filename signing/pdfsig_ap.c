@@ -127,6 +127,23 @@ static void seal_place(const double s[4], double r[4])
 	r[1] = r[3] - h;
 }
 
+/* A default box moved inside the page @mb when it sticks out (a small
+ * page, a seal at the page's edge). */
+static void shift_inside(double r[4], const double mb[4])
+{
+	double dx = 0, dy = 0;
+
+	if (r[0] < mb[0])
+		dx = mb[0] - r[0];
+	else if (r[2] > mb[2])
+		dx = mb[2] - r[2];
+	if (r[1] < mb[1])
+		dy = mb[1] - r[1];
+	else if (r[3] > mb[3])
+		dy = mb[3] - r[3];
+	r[0] += dx, r[2] += dx, r[1] += dy, r[3] += dy;
+}
+
 static int place(struct pdfsig_placed *out, struct pdf_doc *doc, const struct pdfsig_appearance *ap)
 {
 	uint32_t n = 0, pg = ap->page;
@@ -163,6 +180,8 @@ static int place(struct pdfsig_placed *out, struct pdf_doc *doc, const struct pd
 		r[2] = r[0] + w;
 		r[1] = r[3] - h;
 	}
+	if (!ap->has_rect)
+		shift_inside(r, mb);
 	if (!(r[2] - r[0] >= 1) || !(r[3] - r[1] >= 1) || r[0] < mb[0] - 1 || r[1] < mb[1] - 1 ||
 	    r[2] > mb[2] + 1 || r[3] > mb[3] + 1)
 		return err_set(E_INVAL, "the appearance's box is not inside page %u", pg);

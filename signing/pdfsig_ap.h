@@ -14,6 +14,7 @@
  *   places it in that widget's box); without one, of a signer block in its
  *   default place;
  * - copy: page 1 (unless a page is given), in the top margin at the right.
+ * A default box that sticks out of a small page is moved inside it.
  * Contracts: E_INVAL for a page that is not there or a box outside it or
  * smaller than 1 pt; errors of gen_sigapp_pdf and pdf_import_page.
  */
