@@ -11,6 +11,7 @@
 
 #include "common/err.h"
 #include "pdf/pdf_lex.h"
+#include "signing/ber.h"
 #include "signing/cms.h"
 #include "signing/pdfverify_priv.h"
 
@@ -277,24 +278,34 @@ static int check_cms(struct pdfverify_sig *s, const struct pv_file *f, const uin
 		     const struct pdf_obj *c, gnutls_x509_trust_list_t tl)
 {
 	struct cms_result cr;
-	size_t dl = der_len((const uint8_t *)c->u.s.p, c->u.s.len), i, n;
-	uint8_t *data;
+	const uint8_t *cms = (const uint8_t *)c->u.s.p;
+	size_t dl = der_len(cms, c->u.s.len), i, n, used = dl;
+	uint8_t *data, *der = NULL;
 	int rc;
 
-	if (!dl)
-		return broken(s, "/Contents is not a DER CMS");
-	for (i = dl; i < c->u.s.len; i++)
-		if (c->u.s.p[i])
+	/* Other signers (NSS) write BER with indefinite lengths: re-encoded,
+	 * nothing signed changes (ber.h). */
+	if (!dl && (ber_to_der(&der, &dl, &used, cms, c->u.s.len) < 0 || !der_len(der, dl))) {
+		free(der);
+		return broken(s, "/Contents is not a CMS (neither DER nor BER)");
+	}
+	for (i = used; i < c->u.s.len; i++)
+		if (c->u.s.p[i]) {
+			free(der);
 			return broken(s, "/Contents has bytes after its CMS");
+		}
 	n = (size_t)(v[1] + v[3]);
 	data = malloc(n ? n : 1);
-	if (!data)
+	if (!data) {
+		free(der);
 		return err_set(E_NOMEM, "signed bytes");
+	}
 	memcpy(data, f->data, (size_t)v[1]);
 	memcpy(data + v[1], f->data + v[2], (size_t)v[3]);
-	rc = cms_check(&cr, (const uint8_t *)c->u.s.p, dl, data, n, tl,
+	rc = cms_check(&cr, der ? der : cms, dl, data, n, tl,
 		       strcmp(s->subfilter, "ETSI.RFC3161") == 0);
 	free(data);
+	free(der);
 	if (rc < 0)
 		return rc;
 	s->intact = cr.intact;

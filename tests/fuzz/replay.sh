@@ -10,4 +10,5 @@ set -eu
 "$top_builddir/tests/fuzz/fuzz_search" "$top_srcdir/tests/fuzz/corpus/search"
 "$top_builddir/tests/fuzz/fuzz_pdfobj" "$top_srcdir/tests/fuzz/corpus/pdfobj"
 "$top_builddir/tests/fuzz/fuzz_pdfverify" "$top_srcdir/tests/fuzz/corpus/pdfverify"
+"$top_builddir/tests/fuzz/fuzz_ber" "$top_srcdir/tests/fuzz/corpus/ber"
 "$top_builddir/tests/fuzz/fuzz_genxml" "$top_srcdir/tests/fuzz/corpus/genxml"
