@@ -25,6 +25,11 @@ static const struct config_key config_keys[] = {
 	{"log", "level"},           {"workflow", "holidays"},    {"workflow", "issuer"},
 	{"workflow", "agency"},     {"workflow", "code-format"}, {"workflow", "status-url"},
 	{"signing", "trust"},
+	{"portal", "listen"},
+	{"portal", "lookups-per-minute"},
+	{"portal", "lookup-burst"},
+	{"portal", "upload-max"},
+	{"portal", "threads"},
 };
 
 static void config_defaults(struct config *c)
@@ -36,6 +41,10 @@ static void config_defaults(struct config *c)
 	c->allow_tls12 = 0;
 	c->handshake_timeout = 10;
 	c->log_level = -1; /* keep what the command line chose */
+	c->portal_rate = 20;
+	c->portal_burst = 10;
+	c->portal_upload_kib = 8192;
+	c->portal_threads = 2;
 }
 
 void config_free(struct config *c)
@@ -56,6 +65,7 @@ void config_free(struct config *c)
 	free(c->agency);
 	free(c->code_format);
 	free(c->status_url);
+	free(c->portal_listen);
 	free(c);
 }
 
@@ -204,6 +214,37 @@ static int config_string(GKeyFile *kf, const char *path, const char *key, size_t
 	return *slot ? E_OK : err_set(E_NOMEM, "out of memory");
 }
 
+/* [portal]: its address ("off": no portal) and its caps. */
+static int config_portal(struct config *c, GKeyFile *kf, const char *path)
+{
+	char *host = NULL;
+	unsigned port;
+	int rc;
+
+	if ((rc = config_uint(kf, path, "portal", "lookups-per-minute", 1, 1000000000,
+			      &c->portal_rate)) < 0 ||
+	    (rc = config_uint(kf, path, "portal", "lookup-burst", 1, 1000000, &c->portal_burst)) <
+		    0 ||
+	    (rc = config_uint(kf, path, "portal", "upload-max", 16, 65536, &c->portal_upload_kib)) <
+		    0 ||
+	    (rc = config_uint(kf, path, "portal", "threads", 1, 64, &c->portal_threads)) < 0)
+		return rc;
+	if (!g_key_file_has_key(kf, "portal", "listen", NULL))
+		return E_OK;
+	{
+		gchar *v = g_key_file_get_string(kf, "portal", "listen", NULL);
+
+		c->portal_listen = v ? strdup(v) : NULL;
+		g_free(v);
+	}
+	if (c->portal_listen && strcmp(c->portal_listen, "off") == 0)
+		return E_OK;
+	if (!c->portal_listen || config_parse_addr(c->portal_listen, &host, &port) < 0)
+		return err_set(E_CONFIG, "%s: [portal] listen: host:port or off is needed", path);
+	free(host);
+	return E_OK;
+}
+
 static int config_read(struct config *c, GKeyFile *kf, const char *path)
 {
 	GError *e = NULL;
@@ -253,6 +294,8 @@ static int config_read(struct config *c, GKeyFile *kf, const char *path)
 	    (rc = config_string(kf, path, "agency", 32, &c->agency)) < 0 ||
 	    (rc = config_string(kf, path, "code-format", 48, &c->code_format)) < 0 ||
 	    (rc = config_string(kf, path, "status-url", 256, &c->status_url)) < 0)
+		return rc;
+	if ((rc = config_portal(c, kf, path)) < 0)
 		return rc;
 	if (c->code_format && (rc = code_check(c->code_format)) < 0)
 		return err_set(rc, "%s: [workflow] %s", path, err_detail());

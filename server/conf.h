@@ -30,6 +30,11 @@ struct config {
 	char *status_url;           /* [workflow] status-url: the code is appended, or NULL */
 	char *trust[CONFIG_LIST_MAX]; /* [signing] trust: external roots (files or directories) */
 	size_t n_trust;
+	char *portal_listen;        /* [portal] listen: "host:port", "off", or NULL (derived) */
+	unsigned portal_rate;       /* [portal] lookups-per-minute, per address */
+	unsigned portal_burst;      /* [portal] lookup-burst */
+	unsigned portal_upload_kib; /* [portal] upload-max, KiB */
+	unsigned portal_threads;    /* [portal] threads */
 };
 
 #define CONFIG_DEFAULT_LISTEN "127.0.0.1:4343"

@@ -43,6 +43,15 @@ int op_doc_register(struct session *s, uint32_t id, const struct proto_node *req
 int op_doc_stats(struct session *s, uint32_t id, const struct proto_node *req);
 
 /* docs_gen.c: documents made from the workflow's data as PDF. */
+/* The receipts' status address before the code: [workflow] status-url,
+ * else the portal's, else https://localhost/tra-cuu/. */
+const char *docs_status_url(const struct server *srv);
+/* The receipt of dossier @d as PDF (*@pdf malloc'd), on any thread: it
+ * touches nothing but its arguments. */
+struct def_set;
+struct doc;
+int docs_receipt_pdf(uint8_t **pdf, size_t *len, const struct def_set *defs, const char *commune,
+		     const char *status_url, const struct doc *d);
 int op_doc_receipt(struct session *s, uint32_t id, const struct proto_node *req);
 int op_doc_control(struct session *s, uint32_t id, const struct proto_node *req);
 int docs_register_pdf(struct session *s, uint32_t id, const char *book, const char *from,

@@ -122,10 +122,8 @@ static struct gen_job *job_new(struct session *s, uint32_t id, enum gen_kind kin
 
 /* Issuer, place and date of the heading, from [server] commune
  * ("UBND xã Mẫu Sơn": issuer "UBND XÃ MẪU SƠN", place "Mẫu Sơn"). */
-static void heading(struct gen_job *j, const struct server *srv, struct gen_head *h,
-		    const char *day)
+static void heading(struct gen_job *j, const char *c, struct gen_head *h, const char *day)
 {
-	const char *c = srv->cfg->commune;
 	gchar *up = g_utf8_strup(c, -1);
 	const char *place = c;
 
@@ -157,22 +155,21 @@ static const struct doc_step *received_step(const struct doc *d)
 	return NULL;
 }
 
-static int fill_receipt(struct gen_job *j, struct server *srv, const struct doc *d)
+static int fill_receipt(struct gen_job *j, const struct def_set *defs, const char *commune,
+			const char *status_url, const struct doc *d)
 {
-	const struct def_procedure *p = def_procedure(srv->defs, doc_field(d, "ProcedureId"));
+	const struct def_procedure *p = def_procedure(defs, doc_field(d, "ProcedureId"));
 	const struct doc_step *rs = received_step(d);
 	struct gen_receipt *r = &j->receipt;
 	char url[512];
 
 	if (!rs || !d->code || !d->due[0])
 		return err_set(E_INVAL, "%s has not been received: no receipt yet", d->id);
-	heading(j, srv, &r->head, NULL);
+	heading(j, commune, &r->head, NULL);
 	if (rs->time && strlen(rs->time) >= 10)
 		r->head.date = g_string_chunk_insert_len(j->strs, rs->time, 10);
 	r->head.number = S(j, d->number);
-	snprintf(url, sizeof(url), "%s%s",
-		 srv->cfg->status_url ? srv->cfg->status_url : "https://localhost/tra-cuu/",
-		 d->code);
+	snprintf(url, sizeof(url), "%s%s", status_url, d->code);
 	r->code = S(j, d->code);
 	r->status_url = S(j, url);
 	r->procedure = S(j, p ? p->name : doc_field(d, "ProcedureId"));
@@ -211,7 +208,7 @@ static int fill_control(struct gen_job *j, struct server *srv, const struct doc 
 
 	if (!rs || !d->code || !d->due[0] || !wf)
 		return err_set(E_INVAL, "%s has not been received: no control slip yet", d->id);
-	heading(j, srv, &c->head, NULL);
+	heading(j, srv->cfg->commune, &c->head, NULL);
 	if (rs->time && strlen(rs->time) >= 10)
 		c->head.date = g_string_chunk_insert_len(j->strs, rs->time, 10);
 	c->code = S(j, d->code);
@@ -244,6 +241,29 @@ static int fill_control(struct gen_job *j, struct server *srv, const struct doc 
 	return E_OK;
 }
 
+const char *docs_status_url(const struct server *srv)
+{
+	return srv->cfg->status_url ? srv->cfg->status_url
+	       : srv->portal_url    ? srv->portal_url
+				    : "https://localhost/tra-cuu/";
+}
+
+int docs_receipt_pdf(uint8_t **pdf, size_t *len, const struct def_set *defs, const char *commune,
+		     const char *status_url, const struct doc *d)
+{
+	struct gen_job *j = calloc(1, sizeof(*j));
+	int rc;
+
+	*pdf = NULL;
+	if (!j)
+		return err_set(E_NOMEM, "receipt");
+	j->strs = g_string_chunk_new(4096);
+	if ((rc = fill_receipt(j, defs, commune, status_url, d)) == E_OK)
+		rc = gen_receipt_pdf(pdf, len, &j->receipt);
+	job_free(j);
+	return rc;
+}
+
 /* doc.receipt / doc.control: the dossier read at the branch head. */
 static int gen_from_doc(struct session *s, uint32_t id, const struct proto_node *req,
 			enum gen_kind kind)
@@ -269,7 +289,9 @@ static int gen_from_doc(struct session *s, uint32_t id, const struct proto_node 
 	}
 	snprintf(j->what, sizeof(j->what), "%s of %s", kind == GK_RECEIPT ? "receipt" : "slip",
 		 doc_id);
-	rc = kind == GK_RECEIPT ? fill_receipt(j, srv, d) : fill_control(j, srv, d);
+	rc = kind == GK_RECEIPT
+		     ? fill_receipt(j, srv->defs, srv->cfg->commune, docs_status_url(srv), d)
+		     : fill_control(j, srv, d);
 	if (rc == E_OK && (rc = work_run(srv, gen_run, gen_done, j)) == E_OK)
 		j = NULL; /* gen_done answers and frees it */
 out:
@@ -335,7 +357,7 @@ int docs_register_pdf(struct session *s, uint32_t id, const char *book, const ch
 	}
 	c.j->cells = g_ptr_array_new();
 	c.j->reg.book = gb;
-	heading(c.j, c.srv, &c.j->control.head, NULL);
+	heading(c.j, c.srv->cfg->commune, &c.j->control.head, NULL);
 	c.j->reg.issuer = c.j->control.head.issuer;
 	c.j->reg.from = S(c.j, from);
 	c.j->reg.to = S(c.j, to);

@@ -27,6 +27,7 @@
 #include "server/docs.h"
 #include "server/pdfs.h"
 #include "server/sign.h"
+#include "server/portal.h"
 #include "server/work.h"
 #include "server/loop.h"
 #include "server/server_priv.h"
@@ -255,6 +256,7 @@ void server_free(struct server *srv)
 		for (i = 0; i < srv->priv->n_listen; i++)
 			close(srv->priv->listen_fd[i]);
 	}
+	portal_stop(srv);
 	if (srv->loop) {
 		work_stop(srv);
 		pdfs_stop(srv);
@@ -514,6 +516,8 @@ int server_run(struct server *srv)
 	for (i = 0; i < srv->cfg->n_listen; i++)
 		if ((rc = server_listen_one(srv, srv->cfg->listen[i], addrs, sizeof(addrs))) < 0)
 			return rc;
+	if ((rc = portal_start(srv)) < 0)
+		return rc;
 	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 	/* The signals first: whoever sees dinhd.addr may send SIGTERM at once. */
 	if ((rc = loop_add_signal(srv->loop, SIGTERM, server_on_signal, srv)) < 0 ||

@@ -39,6 +39,8 @@ struct server {
 	struct pdfs *pdfs;    /* PDF jobs in the sandbox */
 	struct work *work;    /* job threads (PDF generation) */
 	struct sign *sign;    /* the agency seal, signers, prepared token signatures */
+	struct portal *portal; /* the citizens' portal (portal.h), or NULL */
+	char *portal_url;      /* its status address: receipts' default */
 	/* private to server.c and session.c from here on */
 	struct server_priv *priv;
 };
