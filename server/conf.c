@@ -24,12 +24,8 @@ static const struct config_key config_keys[] = {
 	{"server", "cert-days"},    {"tls", "allow-tls12"},      {"tls", "handshake-timeout"},
 	{"log", "level"},           {"workflow", "holidays"},    {"workflow", "issuer"},
 	{"workflow", "agency"},     {"workflow", "code-format"}, {"workflow", "status-url"},
-	{"signing", "trust"},
-	{"portal", "listen"},
-	{"portal", "lookups-per-minute"},
-	{"portal", "lookup-burst"},
-	{"portal", "upload-max"},
-	{"portal", "threads"},
+	{"signing", "trust"},       {"portal", "listen"},        {"portal", "lookups-per-minute"},
+	{"portal", "lookup-burst"}, {"portal", "upload-max"},    {"portal", "threads"},
 };
 
 static void config_defaults(struct config *c)

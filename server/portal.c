@@ -14,6 +14,8 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -454,8 +456,14 @@ static void portal_free(struct portal *p)
 	free(p);
 }
 
+/* The portal's threads take no signals: they belong to the loop's signalfd
+ * (a thread that did not block SIGTERM would take it and end the process). */
 static int start_mhd(struct portal *p, const struct config *cfg)
 {
+	sigset_t all, old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	p->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TLS, 0,
 				  NULL, NULL, on_request, p, MHD_OPTION_LISTEN_SOCKET, p->fd,
 				  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->portal_threads,
@@ -465,6 +473,7 @@ static int start_mhd(struct portal *p, const struct config *cfg)
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)PORTAL_CONN_MAX,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)PORTAL_CONN_TIMEOUT_S,
 				  MHD_OPTION_NOTIFY_COMPLETED, on_done, p, MHD_OPTION_END);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return p->mhd ? E_OK : err_set(E_TLS, "portal: libmicrohttpd did not start (TLS?)");
 }
 
