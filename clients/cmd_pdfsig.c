@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gnutls/x509.h>
-
 #include "clients/cli.h"
 #include "common/err.h"
 #include "common/fsutil.h"
@@ -21,6 +19,7 @@
 #include "signing/pdfsig.h"
 #include "signing/pdfverify.h"
 #include "signing/sigkey.h"
+#include "signing/trust.h"
 
 #define TRUST_MAX 16
 #define MM(x) ((x)*72.0 / 25.4)
@@ -28,18 +27,20 @@
 void cli_help_pdfsig(void)
 {
 	printf(_("       dinh pdf sign --identity FILE.p12|KEY.pem:CERT.pem[:CHAIN.pem] [--pkcs7]\n"
-		 "                [--password-file F] [--appearance signer|seal|copy]\n"
+		 "                [--certify[=1|2|3]] [--password-file F]\n"
+		 "                [--appearance signer|seal|copy]\n"
 		 "                [--page N] [--rect X,Y,W,H] [--image SIGNATURE.png]\n"
 		 "                [--seal SEAL.png] [--name NAME] [--title TITLE]\n"
 		 "                [--agency AGENCY] [--copy-kind KIND] IN.pdf OUT.pdf\n"
-		 "       dinh pdf verify [--trust CA.pem]... FILE.pdf\n"
+		 "       dinh pdf verify [--trust CA.pem]... [--crl FILE]... FILE.pdf\n"
 		 "sign adds a signature by incremental update (CAdES by default, PKCS#7 with\n"
 		 "--pkcs7) and checks it before writing OUT.pdf.  It is invisible unless\n"
 		 "--appearance asks for the signer's signature (signer), the agency's seal\n"
 		 "over it (seal) or the stamp of an electronic copy (copy); --rect is in\n"
 		 "millimetres from the page's lower left corner.  verify prints every\n"
 		 "signature of every revision and exits with 0 only when each is intact,\n"
-		 "trusted and followed by nothing but allowed changes, else with 8.\n"));
+		 "trusted, not revoked and followed by nothing but allowed changes, else\n"
+		 "with 8.  --certify[=1|2|3] makes the signature a DocMDP certification.\n"));
 }
 
 /* A PEM identity may be unencrypted: then no password is asked. */
@@ -171,6 +172,11 @@ static int parse_sign(struct sign_args *a, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--pkcs7") == 0)
 			a->o.pkcs7 = 1;
+		else if (strcmp(argv[i], "--certify") == 0)
+			a->o.certify = 2;
+		else if (strncmp(argv[i], "--certify=", 10) == 0 && argv[i][10] >= '1' &&
+			 argv[i][10] <= '3' && !argv[i][11])
+			a->o.certify = argv[i][10] - '0';
 		else if (value_opt(a, argv, &i, argc, &ex)) {
 			if (ex != CLI_EXIT_OK)
 				return ex;
@@ -248,16 +254,45 @@ static const char *coverage(const struct pdfverify_sig *s)
 	if (s->coverage == PDFVERIFY_WHOLE)
 		return _("the whole document");
 	if (s->coverage == PDFVERIFY_ALLOWED)
-		return _("its revision; later revisions only add signatures");
+		return _("its revision; later revisions hold only allowed changes");
 	return _("its revision; the document was modified after signing");
+}
+
+/* @t in Vietnam time, ISO 8601. */
+static const char *vn_time(char *out, size_t max, time_t t)
+{
+	struct tm tm;
+	time_t v = t + 7 * 3600;
+
+	gmtime_r(&v, &tm);
+	strftime(out, max, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
+	return out;
+}
+
+static void print_trust(const struct pdfverify_sig *s)
+{
+	char t[64];
+
+	printf(_("  trust:     %s (chain %s, key usage %s)\n"),
+	       s->trusted ? _("trusted") : _("NOT trusted"), trust_chain_name(s->chain),
+	       trust_usage_name(s->usage));
+	if (!s->trusted)
+		printf("             %s\n", s->trust_why);
+	printf(_("  revocation: %s\n"), trust_revocation_name(s->revocation));
+	if (s->revocation == TRUST_REV_REVOKED)
+		printf(_("             revoked since %s\n"), vn_time(t, sizeof(t), s->revoked_at));
+	if (s->revocation_why[0])
+		printf("             %s\n", s->revocation_why);
+	if (s->trust_time != -1)
+		printf(s->ts_time ? _("  checked at: %s (a trusted document timestamp)\n")
+				  : _("  checked at: %s (now)\n"),
+		       vn_time(t, sizeof(t), s->trust_time));
 }
 
 static void print_sig(const struct pdfverify_report *r, size_t i)
 {
 	const struct pdfverify_sig *s = &r->sig[i];
 	char t[64];
-	struct tm tm;
-	time_t v;
 
 	printf(_("Signature %zu: field \"%s\", revision %zu of %zu, %s\n"), i + 1, s->field,
 	       s->revision, r->revisions, s->subfilter[0] ? s->subfilter : "?");
@@ -265,44 +300,46 @@ static void print_sig(const struct pdfverify_report *r, size_t i)
 	printf(_("  integrity: %s\n"), s->intact ? _("intact") : _("BROKEN"));
 	if (!s->intact)
 		printf("             %s\n", s->integrity);
+	if (s->certify)
+		printf(_("  certification: DocMDP, permissions %d\n"), s->certify);
 	printf(_("  coverage:  %s\n"), coverage(s));
 	if (s->coverage == PDFVERIFY_MODIFIED)
 		printf("             %s\n", s->coverage_why);
-	printf(_("  trust:     %s\n"), s->trusted ? _("trusted") : _("NOT trusted"));
-	if (!s->trusted)
-		printf("             %s\n", s->trust_why);
+	print_trust(s);
 	printf(_("  time (/M): %s\n"), s->m[0] ? s->m : _("(none)"));
-	if (s->signing_time != -1) {
-		v = s->signing_time + 7 * 3600;
-		gmtime_r(&v, &tm);
-		strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%S+07:00", &tm);
-		printf(_("  signing-time attribute: %s\n"), t);
-	}
+	if (s->signing_time != -1)
+		printf(_("  signing-time attribute: %s\n"), vn_time(t, sizeof(t), s->signing_time));
+	if (s->gen_time != -1)
+		printf(_("  timestamp genTime (claimed time): %s\n"),
+		       vn_time(t, sizeof(t), s->gen_time));
 }
 
-static int load_trust(gnutls_x509_trust_list_t *tl, char **files, size_t n)
+/* The store of --trust and --crl files (PEM or DER); NULL without --trust. */
+static int load_trust(struct trust **t, char **roots, size_t nr, char **crls, size_t nc)
 {
 	size_t i;
+	int rc;
 
-	*tl = NULL;
-	if (!n)
+	*t = NULL;
+	if (!nr)
 		return E_OK;
-	if (gnutls_x509_trust_list_init(tl, 0) < 0)
-		return err_set(E_NOMEM, "trust list");
-	for (i = 0; i < n; i++)
-		if (gnutls_x509_trust_list_add_trust_file(*tl, files[i], NULL, GNUTLS_X509_FMT_PEM,
-							  0, 0) <= 0)
-			return err_set(E_CRYPTO, "%s: no CA certificate", files[i]);
-	return E_OK;
+	rc = trust_new(t);
+	for (i = 0; rc == E_OK && i < nr; i++)
+		rc = trust_add_roots_path(*t, roots[i]);
+	for (i = 0; rc == E_OK && i < nc; i++)
+		rc = trust_add_crls_path(*t, crls[i]);
+	return rc;
 }
+
+#define VERIFY_USAGE "'dinh pdf verify' needs [--trust CA.pem]... [--crl FILE]... FILE.pdf"
 
 int cmd_pdf_verify(const struct cli *c, int argc, char **argv)
 {
 	struct pdfverify_report *r = NULL;
-	gnutls_x509_trust_list_t tl = NULL;
-	char *trust[TRUST_MAX], *data = NULL;
+	struct trust *tr = NULL;
+	char *trust[TRUST_MAX], *crl[TRUST_MAX], *data = NULL;
 	const char *file = NULL;
-	size_t nt = 0, len = 0, i;
+	size_t nt = 0, nc = 0, len = 0, i;
 	int rc, ex;
 
 	(void)c;
@@ -313,19 +350,20 @@ int cmd_pdf_verify(const struct cli *c, int argc, char **argv)
 	for (i = 1; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "--trust") == 0 && i + 1 < (size_t)argc && nt < TRUST_MAX)
 			trust[nt++] = argv[++i];
+		else if (strcmp(argv[i], "--crl") == 0 && i + 1 < (size_t)argc && nc < TRUST_MAX)
+			crl[nc++] = argv[++i];
 		else if (argv[i][0] == '-' || file)
-			return cli_usage_error(
-				_("'dinh pdf verify' needs [--trust CA.pem]... FILE.pdf"));
+			return cli_usage_error(_(VERIFY_USAGE));
 		else
 			file = argv[i];
 	}
-	if (!file)
-		return cli_usage_error(_("'dinh pdf verify' needs [--trust CA.pem]... FILE.pdf"));
-	rc = load_trust(&tl, trust, nt);
+	if (!file || (nc && !nt))
+		return cli_usage_error(_(VERIFY_USAGE));
+	rc = load_trust(&tr, trust, nt, crl, nc);
 	if (rc == E_OK)
 		rc = fs_read_file(file, PDF_DOC_SIZE_MAX, &data, &len);
 	if (rc == E_OK)
-		rc = pdfverify_data(&r, (const uint8_t *)data, len, tl);
+		rc = pdfverify_data(&r, (const uint8_t *)data, len, tr);
 	if (rc < 0) {
 		ex = cli_fail(rc);
 		goto out;
@@ -340,8 +378,7 @@ int cmd_pdf_verify(const struct cli *c, int argc, char **argv)
 	       file);
 out:
 	pdfverify_report_free(r);
-	if (tl)
-		gnutls_x509_trust_list_deinit(tl, 1);
+	trust_free(tr);
 	free(data);
 	return ex;
 }

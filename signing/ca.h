@@ -76,6 +76,11 @@ int ca_issue_signer(struct ca *ca, enum ca_profile profile, const char *cn, cons
 		    const char *csr_pem, unsigned valid_days, char **cert_pem,
 		    char serial_hex[CA_SERIAL_HEX_MAX]);
 
+/* The CRL of the serials revoked so far as if signed at @this_update (valid
+ * 30 days from then), PEM, malloc'd in *pem; the CA and crl.pem do not
+ * change.  For archives, and for tests of a stale CRL. */
+int ca_crl_pem_at(const struct ca *ca, time_t this_update, char **pem);
+
 /* Revokes @serial_hex: appends it to `revoked`, re-signs crl.pem (durably).
  * E_NOTFOUND is not returned: revoking an unknown serial is allowed;
  * E_EXISTS if already revoked. */

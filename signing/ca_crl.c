@@ -48,58 +48,77 @@ static int serial_parse(uint8_t out[CA_SERIAL_MAX], size_t *len, const char *hex
 	return E_OK;
 }
 
+/* Signs the CRL of every revoked serial with CRL number @number, thisUpdate
+ * @now and nextUpdate CA_CRL_DAYS later: *crl and its PEM *pem. */
+static int crl_sign(const struct ca *ca, time_t now, uint64_t number, gnutls_x509_crl_t *crl,
+		    char **pem)
+{
+	gnutls_datum_t d = {NULL, 0};
+	uint8_t num[8];
+	uint64_t n = number;
+	int rc;
+
+	*crl = NULL;
+	*pem = NULL;
+	for (int i = 7; i >= 0; i--, n >>= 8)
+		num[i] = (uint8_t)n;
+	rc = gnutls_x509_crl_init(crl);
+	if (rc < 0)
+		return keys_err(rc, "CRL init");
+	rc = gnutls_x509_crl_set_version(*crl, 2);
+	if (rc >= 0)
+		rc = gnutls_x509_crl_set_this_update(*crl, now);
+	if (rc >= 0)
+		rc = gnutls_x509_crl_set_next_update(*crl, now + (time_t)CA_CRL_DAYS * CA_DAY);
+	for (size_t i = 0; rc >= 0 && i < ca->n_revoked; i++)
+		rc = gnutls_x509_crl_set_crt_serial(*crl, ca->revoked[i].serial, ca->revoked[i].len,
+						    ca->revoked[i].when);
+	if (rc >= 0)
+		rc = gnutls_x509_crl_set_number(*crl, num, sizeof(num));
+	if (rc >= 0 && ca->ski_len)
+		rc = gnutls_x509_crl_set_authority_key_id(*crl, ca->ski, ca->ski_len);
+	if (rc >= 0)
+		rc = gnutls_x509_crl_sign2(*crl, ca->crt, ca->key, GNUTLS_DIG_SHA256, 0);
+	if (rc >= 0)
+		rc = gnutls_x509_crl_export2(*crl, GNUTLS_X509_FMT_PEM, &d);
+	rc = rc < 0 ? keys_err(rc, "build CRL") : ca_datum_dup(pem, &d);
+	gnutls_free(d.data);
+	if (rc < 0) {
+		gnutls_x509_crl_deinit(*crl);
+		*crl = NULL;
+	}
+	return rc;
+}
+
 /* Builds and signs the CRL of every revoked serial (CRL number above the last one and not
  * below the time) and makes it current in memory.  Does not write it. */
 static int crl_build(struct ca *ca, time_t now)
 {
 	gnutls_x509_crl_t crl = NULL;
-	gnutls_datum_t d = {NULL, 0};
-	uint8_t num[8];
-	uint64_t number = ca->crl_number + 1, n;
+	uint64_t number = ca->crl_number + 1;
 	char *pem = NULL;
 	int rc;
 
 	/* Never below the time: numbers keep rising even if crl.pem was lost. */
 	if (now > 0 && number < (uint64_t)now)
 		number = (uint64_t)now;
-	n = number;
-	for (int i = 7; i >= 0; i--, n >>= 8)
-		num[i] = (uint8_t)n;
-	rc = gnutls_x509_crl_init(&crl);
+	rc = crl_sign(ca, now, number, &crl, &pem);
 	if (rc < 0)
-		return keys_err(rc, "CRL init");
-	rc = gnutls_x509_crl_set_version(crl, 2);
-	if (rc >= 0)
-		rc = gnutls_x509_crl_set_this_update(crl, now);
-	if (rc >= 0)
-		rc = gnutls_x509_crl_set_next_update(crl, now + (time_t)CA_CRL_DAYS * CA_DAY);
-	for (size_t i = 0; rc >= 0 && i < ca->n_revoked; i++)
-		rc = gnutls_x509_crl_set_crt_serial(crl, ca->revoked[i].serial, ca->revoked[i].len,
-						    ca->revoked[i].when);
-	if (rc >= 0)
-		rc = gnutls_x509_crl_set_number(crl, num, sizeof(num));
-	if (rc >= 0 && ca->ski_len)
-		rc = gnutls_x509_crl_set_authority_key_id(crl, ca->ski, ca->ski_len);
-	if (rc >= 0)
-		rc = gnutls_x509_crl_sign2(crl, ca->crt, ca->key, GNUTLS_DIG_SHA256, 0);
-	if (rc >= 0)
-		rc = gnutls_x509_crl_export2(crl, GNUTLS_X509_FMT_PEM, &d);
-	if (rc < 0) {
-		rc = keys_err(rc, "build CRL");
-		goto out;
-	}
-	rc = ca_datum_dup(&pem, &d);
-	if (rc < 0)
-		goto out;
+		return rc;
 	free(ca->crl_pem);
 	ca->crl_pem = pem;
 	if (ca->crl)
 		gnutls_x509_crl_deinit(ca->crl);
 	ca->crl = crl;
-	crl = NULL;
 	ca->crl_number = number;
-out:
-	gnutls_free(d.data);
+	return E_OK;
+}
+
+int ca_crl_pem_at(const struct ca *ca, time_t this_update, char **pem)
+{
+	gnutls_x509_crl_t crl = NULL;
+	int rc = crl_sign(ca, this_update, ca->crl_number, &crl, pem);
+
 	if (crl)
 		gnutls_x509_crl_deinit(crl);
 	return rc;

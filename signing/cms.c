@@ -18,7 +18,6 @@
 #include "signing/keys.h"
 
 #define OID_SIGNING_CERT_V2 "1.2.840.113549.1.9.16.2.47"
-#define CMS_CERTS_MAX 32
 #define DER_MAX 2048
 
 struct der {
@@ -180,8 +179,11 @@ int cms_sign(uint8_t **out, size_t *outlen, const struct sigkey *k, const uint8_
 void cms_result_clear(struct cms_result *r)
 {
 	free(r->signer);
+	for (size_t i = 0; i < r->n_certs; i++)
+		gnutls_x509_crt_deinit(r->certs[i]);
 	memset(r, 0, sizeof(*r));
 	r->signing_time = -1;
+	r->gen_time = -1;
 }
 
 static int datum_eq(const gnutls_datum_t *a, const void *p, size_t n)
@@ -239,36 +241,6 @@ static void cert_fpr(char out[65], gnutls_x509_crt_t crt)
 		snprintf(out + 2 * i, 3, "%02x", h[i]);
 }
 
-static void trust_check(struct cms_result *r, gnutls_x509_crt_t *certs, size_t n,
-			gnutls_x509_trust_list_t tl)
-{
-	gnutls_datum_t txt = {NULL, 0};
-	unsigned status = 0, ku = 0;
-	int rc;
-
-	if (!tl) {
-		snprintf(r->trust_why, sizeof(r->trust_why), "no trust roots given");
-		return;
-	}
-	rc = gnutls_x509_trust_list_verify_crt2(tl, certs, (unsigned)n, NULL, 0, 0, &status, NULL);
-	if (rc < 0 || status) {
-		if (rc >= 0 && gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509,
-									    &txt, 0) >= 0)
-			snprintf(r->trust_why, sizeof(r->trust_why), "%s", (char *)txt.data);
-		else
-			snprintf(r->trust_why, sizeof(r->trust_why), "%s", gnutls_strerror(rc));
-		gnutls_free(txt.data);
-		return;
-	}
-	rc = gnutls_x509_crt_get_key_usage(certs[0], &ku, NULL);
-	if (rc >= 0 && !(ku & (GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_NON_REPUDIATION))) {
-		snprintf(r->trust_why, sizeof(r->trust_why),
-			 "the signer's key usage does not allow signatures");
-		return;
-	}
-	r->trusted = 1;
-}
-
 /* The element at @p (at most @n bytes): *tag, the offset of its content
  * (*hdr) and its length; 0 if it is not a DER element within @n. */
 static size_t der_elem(const uint8_t *p, size_t n, uint8_t *tag, size_t *hdr, size_t *len)
@@ -291,11 +263,40 @@ static size_t der_elem(const uint8_t *p, size_t n, uint8_t *tag, size_t *hdr, si
 	return *len <= n - *hdr ? *hdr + *len : 0;
 }
 
+/* The genTime of a TSTInfo from @p, what follows its messageImprint:
+ * serialNumber INTEGER, genTime GeneralizedTime "YYYYMMDDHHMMSS[.f]Z";
+ * -1 if unreadable. */
+static time_t tst_gentime(const uint8_t *p, size_t n)
+{
+	size_t hdr, len, t;
+	uint8_t tag;
+	struct tm tm;
+	char txt[16];
+
+	if (!(t = der_elem(p, n, &tag, &hdr, &len)) || tag != 0x02)
+		return -1;
+	if (!der_elem(p + t, n - t, &tag, &hdr, &len) || tag != 0x18 || len < 15)
+		return -1;
+	p += t + hdr;
+	if (p[len - 1] != 'Z' || (len > 15 && p[14] != '.'))
+		return -1;
+	memcpy(txt, p, 14);
+	txt[14] = '\0';
+	memset(&tm, 0, sizeof(tm));
+	if (strspn(txt, "0123456789") != 14 ||
+	    sscanf(txt, "%4d%2d%2d%2d%2d%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+		   &tm.tm_min, &tm.tm_sec) != 6)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return timegm(&tm);
+}
+
 /* The digest and the hash of TSTInfo's messageImprint (RFC 3161):
  * SEQUENCE { version INTEGER, policy OID, messageImprint SEQUENCE {
  * SEQUENCE { algorithm OID ... }, hashedMessage OCTET STRING } ... }. */
 static int tst_imprint(const uint8_t *p, size_t n, gnutls_digest_algorithm_t *dig,
-		       const uint8_t **hash, size_t *hlen)
+		       const uint8_t **hash, size_t *hlen, time_t *gen)
 {
 	static const uint8_t sha2[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02};
 	size_t hdr, len, t, i;
@@ -309,8 +310,9 @@ static int tst_imprint(const uint8_t *p, size_t n, gnutls_digest_algorithm_t *di
 			return -1;
 		p += t, n -= t;
 	}
-	if (!der_elem(p, n, &tag, &hdr, &len) || tag != 0x30)
+	if (!(t = der_elem(p, n, &tag, &hdr, &len)) || tag != 0x30)
 		return -1;
+	*gen = tst_gentime(p + t, n - t);
 	p += hdr, n = len;
 	if (!(t = der_elem(p, n, &tag, &hdr, &len)) || tag != 0x30 ||
 	    !der_elem(p + hdr, len, &tag, &hdr, &len) || tag != 0x06)
@@ -339,7 +341,7 @@ static void check_tst(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datu
 
 	r->intact = 0;
 	if (gnutls_pkcs7_get_embedded_data(p7, 0, &emb) < 0 ||
-	    tst_imprint(emb.data, emb.size, &dig, &hash, &hlen) < 0)
+	    tst_imprint(emb.data, emb.size, &dig, &hash, &hlen, &r->gen_time) < 0)
 		snprintf(r->why, sizeof(r->why), "the timestamp has no readable TSTInfo");
 	else if (dig == GNUTLS_DIG_UNKNOWN || hlen != gnutls_hash_get_len(dig))
 		snprintf(r->why, sizeof(r->why), "the timestamp's digest is not SHA-2");
@@ -382,12 +384,11 @@ static int load_certs(gnutls_pkcs7_t p7, const gnutls_pkcs7_signature_info_st *i
 	return E_OK;
 }
 
-static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_t *data,
-		    gnutls_x509_trust_list_t tl, int tst)
+static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_t *data, int tst)
 {
 	gnutls_pkcs7_signature_info_st info;
-	gnutls_x509_crt_t certs[CMS_CERTS_MAX];
-	size_t n = 0, i;
+	gnutls_x509_crt_t *certs = r->certs;
+	size_t i;
 	int rc, found = 0;
 
 	if (gnutls_pkcs7_get_signature_count(p7) != 1) {
@@ -400,7 +401,7 @@ static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_
 		return E_OK;
 	}
 	r->signing_time = info.signing_time;
-	rc = load_certs(p7, &info, certs, &n, &found);
+	rc = load_certs(p7, &info, certs, &r->n_certs, &found);
 	if (rc == E_OK && !found) {
 		snprintf(r->why, sizeof(r->why), "the signer's certificate is not in the CMS");
 	} else if (rc == E_OK) {
@@ -418,17 +419,18 @@ static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_
 			r->intact = 1;
 		if (r->intact && tst)
 			check_tst(r, p7, data);
-		if (r->intact)
-			trust_check(r, certs, n, tl);
 	}
-	for (i = 0; i < n; i++)
-		gnutls_x509_crt_deinit(certs[i]);
+	if (!found) {
+		for (i = 0; i < r->n_certs; i++)
+			gnutls_x509_crt_deinit(certs[i]);
+		r->n_certs = 0;
+	}
 	gnutls_pkcs7_signature_info_deinit(&info);
 	return rc;
 }
 
 int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const uint8_t *data,
-	      size_t n, gnutls_x509_trust_list_t tl, int tst)
+	      size_t n, int tst)
 {
 	gnutls_pkcs7_t p7 = NULL;
 	gnutls_datum_t d = {(unsigned char *)der, (unsigned)derlen};
@@ -437,6 +439,7 @@ int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const uin
 
 	memset(r, 0, sizeof(*r));
 	r->signing_time = -1;
+	r->gen_time = -1;
 	rc = gnutls_pkcs7_init(&p7);
 	if (rc < 0)
 		return keys_err(rc, "CMS");
@@ -449,7 +452,7 @@ int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const uin
 		gnutls_free(emb.data);
 		rc = E_OK;
 	} else {
-		rc = check_p7(r, p7, &c, tl, tst);
+		rc = check_p7(r, p7, &c, tst);
 	}
 	gnutls_pkcs7_deinit(p7);
 	return rc;

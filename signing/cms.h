@@ -22,14 +22,18 @@
 #include "signing/sigkey.h"
 
 #define CMS_WHY_MAX 160
+#define CMS_CERTS_MAX 32 /* certificates read from one CMS */
 
 struct cms_result {
 	int intact;            /* 1: the digest matches and the signature verifies */
 	char why[CMS_WHY_MAX]; /* why not intact, or "" */
-	int trusted;           /* 1: chains to the trust list with a signing key usage */
-	char trust_why[CMS_WHY_MAX];
-	char *signer;        /* the signer's CN (UTF-8, control characters blanked), or NULL */
-	time_t signing_time; /* the signing-time attribute, or -1 */
+	char *signer;          /* the signer's CN (UTF-8, control characters blanked), or NULL */
+	time_t signing_time;   /* the signing-time attribute, or -1 */
+	time_t gen_time;       /* a timestamp token's TSTInfo genTime, or -1 */
+	/* The CMS's certificates, the signer's first once found (n_certs 0 if
+	 * not): for the trust check.  Freed by cms_result_clear(). */
+	gnutls_x509_crt_t certs[CMS_CERTS_MAX];
+	size_t n_certs;
 	/* SHA-256 of the signer's DER certificate in lowercase hex, or "" when
 	 * the signer's certificate is not in the CMS. */
 	char cert_sha256[65];
@@ -38,13 +42,13 @@ struct cms_result {
 int cms_sign(uint8_t **out, size_t *outlen, const struct sigkey *k, const uint8_t *data, size_t n,
 	     int pkcs7);
 
-/* Checks DER @der (@derlen bytes, no padding) over @data; trust is checked
- * when @tl is not NULL (else r->trusted is 0 with trust_why "no trust roots").
- * With @tst, @der is an RFC 3161 timestamp token (a document timestamp): its
- * embedded TSTInfo is what is signed, and its messageImprint (SHA-2) must be
- * the digest of @data. */
+/* Checks DER @der (@derlen bytes, no padding) over @data: integrity only;
+ * trust is the caller's (trust.h) with r->certs.  With @tst, @der is an RFC 3161 timestamp token (a
+ * document timestamp): its embedded TSTInfo is what is signed, and its messageImprint (SHA-2) must
+ * be the digest of @data; its genTime is r->gen_time.  The caller calls cms_result_clear() after
+ * any return. */
 int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const uint8_t *data,
-	      size_t n, gnutls_x509_trust_list_t tl, int tst);
+	      size_t n, int tst);
 
 void cms_result_clear(struct cms_result *r);
 

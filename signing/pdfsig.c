@@ -67,12 +67,25 @@ static int array_add(struct update *u, struct pdf_obj *dict, const char *key, st
 	return pdf_obj_dict_set(dict, key, arr);
 }
 
-/* The catalog with an AcroForm whose /Fields has the new field. */
-static int add_to_form(struct update *u)
+/* A new dictionary << /@key @v >>; NULL (and @v freed) if out of memory. */
+static struct pdf_obj *obj_dict1(const char *key, struct pdf_obj *v)
+{
+	struct pdf_obj *d = pdf_obj_new(PDF_DICT);
+
+	if (d && v && pdf_obj_dict_set(d, key, v) == E_OK)
+		return d;
+	pdf_obj_free(d);
+	pdf_obj_free(v);
+	return NULL;
+}
+
+/* The catalog with an AcroForm whose /Fields has the new field, and with
+ * @certify the catalog's /Perms naming the new signature. */
+static int add_to_form(struct update *u, int certify)
 {
 	struct pdf_ref root = pdf_doc_root(u->doc), afref;
 	const struct pdf_obj *cat, *af;
-	struct pdf_obj *ncat = NULL, *naf = NULL;
+	struct pdf_obj *ncat = NULL, *naf = NULL, *perms;
 	int rc;
 
 	rc = pdf_doc_get(u->doc, root.num, &cat);
@@ -90,15 +103,23 @@ static int add_to_form(struct update *u)
 		rc = pdf_obj_dict_set(naf, "SigFlags", pdf_obj_new_int(3));
 	if (rc < 0)
 		goto fail;
-	if (afref.num)
-		return pdf_write_put(u->w, afref, naf);
+	if (afref.num) {
+		rc = pdf_write_put(u->w, afref, naf);
+		naf = NULL;
+		if (rc < 0 || !certify)
+			return rc;
+	}
 	ncat = pdf_obj_dup(cat);
 	if (!ncat) {
 		rc = err_set(E_NOMEM, "catalog");
 		goto fail;
 	}
-	rc = pdf_obj_dict_set(ncat, "AcroForm", naf);
+	rc = naf ? pdf_obj_dict_set(ncat, "AcroForm", naf) : E_OK;
 	naf = NULL;
+	if (rc == E_OK && certify) { /* the certification: /Perms /DocMDP */
+		perms = obj_dict1("DocMDP", pdf_obj_new_ref(u->sig.num, u->sig.gen));
+		rc = perms ? pdf_obj_dict_set(ncat, "Perms", perms) : err_set(E_NOMEM, "/Perms");
+	}
 	if (rc == E_OK)
 		return pdf_write_put(u->w, root, ncat);
 	pdf_obj_free(ncat);
@@ -186,6 +207,29 @@ static void pdf_date(char out[64], time_t t)
 		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+/* [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams
+ * << /Type /TransformParams /P @p /V /1.2 >> >>], or NULL. */
+static struct pdf_obj *docmdp_ref(int p)
+{
+	struct pdf_obj *tp = obj_dict1("P", pdf_obj_new_int(p)), *ref, *arr;
+	int rc = tp ? E_OK : E_NOMEM;
+
+	rc = dict_add(tp, "Type", pdf_obj_new_name("TransformParams"), rc);
+	rc = dict_add(tp, "V", pdf_obj_new_name("1.2"), rc);
+	ref = rc == E_OK ? obj_dict1("TransformParams", tp) : NULL;
+	if (rc < 0)
+		pdf_obj_free(tp);
+	rc = ref ? E_OK : E_NOMEM;
+	rc = dict_add(ref, "Type", pdf_obj_new_name("SigRef"), rc);
+	rc = dict_add(ref, "TransformMethod", pdf_obj_new_name("DocMDP"), rc);
+	arr = rc == E_OK ? pdf_obj_new(PDF_ARRAY) : NULL;
+	if (arr && pdf_obj_array_push(arr, ref) == E_OK)
+		return arr;
+	pdf_obj_free(arr);
+	pdf_obj_free(ref);
+	return NULL;
+}
+
 static int put_sig(struct update *u, const struct pdfsig_opts *o, time_t now)
 {
 	struct pdf_obj *s = pdf_obj_new(PDF_DICT), *br = pdf_obj_new(PDF_ARRAY), *c;
@@ -209,6 +253,8 @@ static int put_sig(struct update *u, const struct pdfsig_opts *o, time_t now)
 	rc = dict_add(s, "M", pdf_obj_new_string(date, strlen(date)), rc);
 	if (o->reason)
 		rc = dict_add(s, "Reason", pdf_obj_new_string(o->reason, strlen(o->reason)), rc);
+	if (o->certify)
+		rc = dict_add(s, "Reference", docmdp_ref(o->certify), rc);
 	rc = dict_add(s, "ByteRange", br, rc);
 	br = NULL;
 	rc = dict_add(s, "Contents", c, rc);
@@ -329,7 +375,7 @@ static int build(struct update *u, const struct sigkey *k, const struct pdfsig_o
 	if (rc == E_OK)
 		rc = put_field(u);
 	if (rc == E_OK)
-		rc = add_to_form(u);
+		rc = add_to_form(u, o->certify);
 	if (rc == E_OK)
 		rc = add_to_page(u);
 	return rc;
@@ -359,6 +405,21 @@ static int check_result(const uint8_t *p, size_t len, uint32_t sig)
 	return rc;
 }
 
+/* A certification (DocMDP /P @p) must be the document's first signature. */
+static int first_signature(const uint8_t *in, size_t len, int p)
+{
+	struct pdfverify_report *r = NULL;
+	int rc;
+
+	if (p < 1 || p > 3)
+		return err_set(E_INVAL, "certification level %d is not 1, 2 or 3", p);
+	rc = pdfverify_data(&r, in, len, NULL);
+	if (rc == E_OK && r->n)
+		rc = err_set(E_INVAL, "a certification must be the first signature");
+	pdfverify_report_free(r);
+	return rc;
+}
+
 int pdfsig_sign(uint8_t **out, size_t *outlen, const uint8_t *in, size_t inlen,
 		const struct sigkey *k, const struct pdfsig_opts *o)
 {
@@ -371,7 +432,9 @@ int pdfsig_sign(uint8_t **out, size_t *outlen, const uint8_t *in, size_t inlen,
 	*out = NULL;
 	*outlen = 0;
 	u.cms_max = cms_room(k);
-	rc = pdf_doc_open(&u.doc, in, inlen);
+	rc = o->certify ? first_signature(in, inlen, o->certify) : E_OK;
+	if (rc == E_OK)
+		rc = pdf_doc_open(&u.doc, in, inlen);
 	if (rc == E_OK)
 		rc = pdf_write_new(&u.w, u.doc);
 	if (rc == E_OK)

@@ -48,6 +48,7 @@ struct pdfsig_opts {
 	time_t now;                         /* the time written in /M (and signing-time); 0: now */
 	const char *reason;                 /* /Reason, or NULL */
 	const struct pdfsig_appearance *ap; /* NULL: invisible */
+	int certify; /* DocMDP certification /P 1, 2 or 3 (first signature only), 0 */
 };
 
 /* Signs @in with @k; *out is the whole new file, malloc'd. */

@@ -110,6 +110,9 @@ static int add_sig(struct walk *w, const struct pdf_obj *v, const char *name)
 	s->obj = obj;
 	s->revision = w->rev + 1;
 	s->signing_time = -1;
+	s->gen_time = -1;
+	s->revoked_at = -1;
+	s->trust_time = -1;
 	snprintf(s->field, sizeof(s->field), "%s", name);
 	return E_OK;
 }
@@ -274,10 +277,9 @@ static const char *range_fault(const struct pv_file *f, size_t rev, uint32_t obj
 	return "";
 }
 
-static int check_cms(struct pdfverify_sig *s, const struct pv_file *f, const uint64_t v[4],
-		     const struct pdf_obj *c, gnutls_x509_trust_list_t tl)
+static int check_cms(struct pdfverify_sig *s, struct cms_result *cr, const struct pv_file *f,
+		     const uint64_t v[4], const struct pdf_obj *c)
 {
-	struct cms_result cr;
 	const uint8_t *cms = (const uint8_t *)c->u.s.p;
 	size_t dl = der_len(cms, c->u.s.len), i, n, used = dl;
 	uint8_t *data, *der = NULL;
@@ -302,23 +304,23 @@ static int check_cms(struct pdfverify_sig *s, const struct pv_file *f, const uin
 	}
 	memcpy(data, f->data, (size_t)v[1]);
 	memcpy(data + v[1], f->data + v[2], (size_t)v[3]);
-	rc = cms_check(&cr, der ? der : cms, dl, data, n, tl,
+	rc = cms_check(cr, der ? der : cms, dl, data, n,
 		       strcmp(s->subfilter, "ETSI.RFC3161") == 0);
 	free(data);
 	free(der);
 	if (rc < 0)
 		return rc;
-	s->intact = cr.intact;
-	snprintf(s->integrity, sizeof(s->integrity), "%s", cr.why);
-	s->trusted = cr.trusted;
-	snprintf(s->trust_why, sizeof(s->trust_why), "%s", cr.trust_why);
-	s->signer = cr.signer;
-	s->signing_time = cr.signing_time;
-	memcpy(s->cert_sha256, cr.cert_sha256, sizeof(s->cert_sha256));
+	s->intact = cr->intact;
+	snprintf(s->integrity, sizeof(s->integrity), "%s", cr->why);
+	s->signer = cr->signer;
+	cr->signer = NULL;
+	s->signing_time = cr->signing_time;
+	s->gen_time = cr->gen_time;
+	memcpy(s->cert_sha256, cr->cert_sha256, sizeof(s->cert_sha256));
 	return E_OK;
 }
 
-static int check_sig(struct pv_file *f, struct pdfverify_sig *s, gnutls_x509_trust_list_t tl)
+static int check_sig(struct pv_file *f, struct pdfverify_sig *s, struct cms_result *cr)
 {
 	struct pdf_doc *doc = f->rev[s->revision - 1];
 	const struct pdf_obj *sd = NULL, *c, *sf, *m;
@@ -326,7 +328,6 @@ static int check_sig(struct pv_file *f, struct pdfverify_sig *s, gnutls_x509_tru
 	uint64_t v[4];
 	int rc;
 
-	snprintf(s->trust_why, sizeof(s->trust_why), "integrity not established");
 	if (!s->obj)
 		return broken(s, "the signature value is not an indirect object");
 	rc = pdf_doc_get(doc, s->obj, &sd);
@@ -352,7 +353,7 @@ static int check_sig(struct pv_file *f, struct pdfverify_sig *s, gnutls_x509_tru
 	    strcmp(s->subfilter, "ETSI.CAdES.detached") != 0 &&
 	    strcmp(s->subfilter, "ETSI.RFC3161") != 0)
 		return broken(s, "/SubFilter not supported");
-	return check_cms(s, f, v, c, tl);
+	return check_cms(s, cr, f, v, c);
 }
 
 void pdfverify_report_free(struct pdfverify_report *r)
@@ -369,20 +370,39 @@ void pdfverify_report_free(struct pdfverify_report *r)
 
 int pdfverify_all_valid(const struct pdfverify_report *r)
 {
+	const struct pdfverify_sig *s;
 	size_t i;
 
-	for (i = 0; i < r->n; i++)
-		if (!r->sig[i].intact || !r->sig[i].trusted ||
-		    r->sig[i].coverage == PDFVERIFY_MODIFIED)
+	for (i = 0; i < r->n; i++) {
+		s = &r->sig[i];
+		if (!s->intact || !s->trusted || s->coverage == PDFVERIFY_MODIFIED ||
+		    (s->revocation == TRUST_REV_REVOKED && s->revoked_at <= s->trust_time))
 			return 0;
+	}
 	return r->n > 0;
 }
 
+/* Integrity, coverage and certification of every signature; @cr receives
+ * each one's CMS for the trust check. */
+static int check_all(struct pv_file *f, struct pdfverify_report *r, struct cms_result *cr)
+{
+	size_t i;
+	int rc = E_OK;
+
+	for (i = 0; rc == E_OK && i < r->n; i++) {
+		rc = check_sig(f, &r->sig[i], &cr[i]);
+		if (rc == E_OK && r->sig[i].revision < f->nrev)
+			rc = pv_diff(f, r->sig[i].revision - 1, &r->sig[i], r);
+	}
+	return rc;
+}
+
 int pdfverify_data(struct pdfverify_report **out, const uint8_t *data, size_t len,
-		   gnutls_x509_trust_list_t tl)
+		   const struct trust *t)
 {
 	struct pv_file f;
 	struct walk w = {&f, NULL, 0, 0};
+	struct cms_result *cr = NULL;
 	size_t i;
 	int rc;
 
@@ -395,11 +415,19 @@ int pdfverify_data(struct pdfverify_report **out, const uint8_t *data, size_t le
 	for (w.rev = 0; rc == E_OK && w.rev < f.nrev; w.rev++)
 		if (f.rev[w.rev])
 			rc = walk_rev(&w);
-	for (i = 0; rc == E_OK && i < w.r->n; i++) {
-		rc = check_sig(&f, &w.r->sig[i], tl);
-		if (rc == E_OK && w.r->sig[i].revision < f.nrev)
-			rc = pv_diff(&f, w.r->sig[i].revision - 1, &w.r->sig[i]);
+	if (rc == E_OK && w.r->n) {
+		cr = calloc(w.r->n, sizeof(*cr));
+		rc = cr ? E_OK : err_set(E_NOMEM, "signatures");
 	}
+	if (rc == E_OK)
+		rc = pv_mdp(&f, w.r);
+	if (rc == E_OK)
+		rc = check_all(&f, w.r, cr);
+	if (rc == E_OK)
+		rc = pv_trust(w.r, cr, t, time(NULL));
+	for (i = 0; cr && i < w.r->n; i++)
+		cms_result_clear(&cr[i]);
+	free(cr);
 	pv_file_free(&f);
 	if (rc < 0) {
 		pdfverify_report_free(w.r);

@@ -2,8 +2,9 @@
  * pdfverify.h: the signatures of a PDF, each with separate statuses:
  * integrity (strict /ByteRange, digest, CMS signature), coverage (the whole
  * file, or a revision followed only by allowed changes, or modified after
- * signing), trust (chain to the given roots with a signing key usage), the
- * signer's name and the claimed times.
+ * signing), trust (chain and key usage, trust.h), revocation (CRLs of the
+ * trust store), DocMDP certification, the signer's name and the claimed
+ * times.
  *
  * Contracts: every signature field with a value in every revision is
  * reported, also one a later revision removed or emptied.  A file the
@@ -18,7 +19,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include <gnutls/x509.h>
+#include "signing/trust.h"
 
 #define PDFVERIFY_SIGS_MAX 256 /* signatures reported per file */
 #define PDFVERIFY_WHY_MAX 160
@@ -37,12 +38,21 @@ struct pdfverify_sig {
 	char integrity[PDFVERIFY_WHY_MAX]; /* why not intact, or "" */
 	enum pdfverify_coverage coverage;
 	char coverage_why[PDFVERIFY_WHY_MAX]; /* for PDFVERIFY_MODIFIED */
-	int trusted;
-	char trust_why[PDFVERIFY_WHY_MAX]; /* why not trusted, or "" */
+	int trusted;                          /* chain TRUSTED and usage OK */
+	char trust_why[PDFVERIFY_WHY_MAX];    /* why not trusted, or "" */
+	enum trust_chain chain;               /* as trust_check() says (BROKEN if unchecked) */
+	enum trust_usage usage;
+	enum trust_revocation revocation;
+	time_t revoked_at;                      /* TRUST_REV_REVOKED: since when */
+	char revocation_why[PDFVERIFY_WHY_MAX]; /* for a status other than GOOD, or "" */
+	time_t trust_time;                      /* the time trust was checked at (see ts_time) */
+	int ts_time; /* 1: trust_time is the genTime of a trusted document timestamp */
+	int certify; /* DocMDP certification: its /P (1, 2, 3), or 0 */
 	char subfilter[48];
 	char *signer;         /* CN, UTF-8, or NULL */
 	char m[64];           /* /M as written, or "" */
 	time_t signing_time;  /* the CMS signing-time, or -1 */
+	time_t gen_time;      /* a document timestamp's genTime (its claimed time), or -1 */
 	char cert_sha256[65]; /* SHA-256 of the signer's certificate (hex), or "" */
 };
 
@@ -52,14 +62,17 @@ struct pdfverify_report {
 	size_t revisions;
 };
 
-/* Verifies the signatures of the file @data; @tl may be NULL (nothing is
- * trusted). */
+/* Verifies the signatures of the file @data against the trust store @t,
+ * which may be NULL (nothing is trusted).  Trust and revocation are checked
+ * at the genTime of the earliest trusted document timestamp that covers the
+ * signature, else now (docs/signing.md, "Trust"). */
 int pdfverify_data(struct pdfverify_report **out, const uint8_t *data, size_t len,
-		   gnutls_x509_trust_list_t tl);
+		   const struct trust *t);
 void pdfverify_report_free(struct pdfverify_report *r);
 
-/* 1 when there is at least one signature and every one is intact, trusted
- * and followed by nothing but allowed changes. */
+/* 1 when there is at least one signature and every one is intact, trusted,
+ * not revoked (at its trust_time) and followed by nothing but allowed
+ * changes. */
 int pdfverify_all_valid(const struct pdfverify_report *r);
 
 #endif

@@ -4,7 +4,10 @@
  * /DocTimeStamp values and appearances, and DSS data, and change only the
  * catalog's /AcroForm, /DSS and /Extensions, the AcroForm's /Fields and
  * /SigFlags, pages' /Annots (by appending new objects) and an empty
- * signature field's /V and /AP.  Anything else is "modified after signing".
+ * signature field's /V and /AP.  A DocMDP certification narrows or widens
+ * this: P1 no new signature, P2 also form filling (a field without a value
+ * given one), P3 also comment annotations.  Anything else is "modified
+ * after signing".
  */
 #include "config.h"
 
@@ -35,6 +38,7 @@ struct diff {
 	size_t j; /* 0-based index of the new revision */
 	uint8_t *role;
 	uint32_t size;
+	int p; /* the DocMDP level in force, 0 for none */
 	char why[PDFVERIFY_WHY_MAX];
 };
 
@@ -169,6 +173,22 @@ static int is_sig_field(struct diff *d, const struct pdf_obj *o)
 	       p->type == PDF_DICT && is_name(p, "FT", "Sig");
 }
 
+/* 1 if @o is an annotation a P3 certification allows to add: a comment
+ * that cannot carry text or images over the page (not FreeText, Stamp,
+ * Redact, a widget, a link...). */
+static int comment_ok(const struct pdf_obj *o)
+{
+	static const char *const ok[] = {
+		"Text", "Popup", "Highlight", "Underline", "Squiggly", "StrikeOut", "Caret",
+		"Ink",  "Line",  "Square",    "Circle",    "Polygon",  "PolyLine"};
+	size_t i;
+
+	for (i = 0; o && o->type == PDF_DICT && i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (is_name(o, "Subtype", ok[i]))
+			return 1;
+	return 0;
+}
+
 /* 1 if the new object @o may be added after a signature. */
 static int new_ok(struct diff *d, uint32_t num, const struct pdf_obj *o)
 {
@@ -176,6 +196,11 @@ static int new_ok(struct diff *d, uint32_t num, const struct pdf_obj *o)
 		return 1;
 	if (o->type == PDF_STREAM)
 		return is_name(o, "Type", "ObjStm") || is_name(o, "Type", "XRef");
+	if (d->p == 3 && comment_ok(o))
+		return 1;
+	/* P1: no new signature; DSS and document timestamps stay allowed */
+	if (d->p == 1 && (is_sig_field(d, o) || is_name(o, "Type", "Sig")))
+		return 0;
 	/* DSS structures by their type, also when nothing refers to them */
 	return is_sig_field(d, o) || is_name(o, "Type", "Sig") ||
 	       is_name(o, "Type", "DocTimeStamp") || is_name(o, "Type", "DSS") ||
@@ -196,7 +221,8 @@ static int list_ok(struct diff *d, const struct pdf_obj *a, const struct pdf_obj
 	for (; i < b->u.a.n; i++) {
 		if (b->u.a.v[i]->type != PDF_REF ||
 		    pdf_doc_get(d->old, b->u.a.v[i]->u.ref.num, &o) < 0 || o ||
-		    pdf_doc_get(d->new, b->u.a.v[i]->u.ref.num, &o) < 0 || !is_sig_field(d, o))
+		    pdf_doc_get(d->new, b->u.a.v[i]->u.ref.num, &o) < 0 ||
+		    !(is_sig_field(d, o) || (d->p == 3 && comment_ok(o))))
 			return 0;
 	}
 	return 1;
@@ -221,7 +247,8 @@ static int form_ok(struct diff *d, const struct pdf_obj *a, const struct pdf_obj
 {
 	if (!b || b->type != PDF_DICT)
 		return 0;
-	if (a && !same_but(d->f, a, b, "/Fields/SigFlags/"))
+	if (a && !same_but(d->f, a, b,
+			   d->p >= 2 ? "/Fields/SigFlags/NeedAppearances/" : "/Fields/SigFlags/"))
 		return 0;
 	return key_list_ok(d, a, b, "Fields");
 }
@@ -242,6 +269,34 @@ static int catalog_ok(struct diff *d, const struct pdf_obj *a, const struct pdf_
 	return form_ok(d, ra, rb);
 }
 
+/* The form field of @o in @doc: @o itself, or the /Parent of a widget. */
+static const struct pdf_obj *field_of(struct pdf_doc *doc, const struct pdf_obj *o)
+{
+	const struct pdf_obj *p = NULL;
+
+	if (!o || o->type != PDF_DICT)
+		return NULL;
+	if (pdf_obj_dict_get(o, "FT"))
+		return o;
+	if (pdf_doc_resolve(doc, pdf_obj_dict_get(o, "Parent"), &p) < 0 || !p ||
+	    p->type != PDF_DICT || !pdf_obj_dict_get(p, "FT"))
+		return NULL;
+	return p;
+}
+
+/* Form filling: a text, choice or button field (or its widget) that had no
+ * value in the old revision changed only in /V, /AP and /AS.  A value the
+ * signature covers may not be replaced (shadow: replace). */
+static int fill_ok(struct diff *d, const struct pdf_obj *a, const struct pdf_obj *b)
+{
+	const struct pdf_obj *fa = field_of(d->old, a), *fb = field_of(d->new, b), *v;
+
+	if (!fa || !fb || is_name(fa, "FT", "Sig") || !same_but(d->f, a, b, "/V/AP/AS/"))
+		return 0;
+	v = pdf_obj_dict_get(fa, "V");
+	return !v || v->type == PDF_NULL;
+}
+
 static int changed_ok(struct diff *d, uint32_t num, const struct pdf_obj *a,
 		      const struct pdf_obj *b)
 {
@@ -260,9 +315,11 @@ static int changed_ok(struct diff *d, uint32_t num, const struct pdf_obj *a,
 	case R_EXTRA:
 		return 1;
 	default:
-		/* an empty signature field being signed */
-		return a->type == PDF_DICT && is_name(a, "FT", "Sig") &&
-		       !pdf_obj_dict_get(a, "V") && same_but(d->f, a, b, "/V/AP/");
+		/* an empty signature field being signed; under P2 and P3 a form
+		 * field without a value being filled */
+		return (d->p != 1 && a->type == PDF_DICT && is_name(a, "FT", "Sig") &&
+			!pdf_obj_dict_get(a, "V") && same_but(d->f, a, b, "/V/AP/")) ||
+		       (d->p >= 2 && fill_ok(d, a, b));
 	}
 }
 
@@ -279,7 +336,8 @@ static void roles_new(struct diff *d)
 
 			if (e->type == PDF_XREF_FREE || pdf_doc_get(d->new, e->num, &o) < 0 || !o)
 				continue;
-			if (is_sig_field(d, o))
+			if (is_sig_field(d, o) || (d->p >= 2 && field_of(d->new, o)) ||
+			    (d->p == 3 && comment_ok(o)))
 				mark_extra(d, d->new, pdf_obj_dict_get(o, "AP"), 0, 1);
 		}
 	clear_seen(d);
@@ -287,6 +345,60 @@ static void roles_new(struct diff *d)
 	    !pdf_obj_dict_get(ocat, "AcroForm") &&
 	    pdf_doc_get(d->new, pdf_doc_root(d->new).num, &cat) == E_OK && cat)
 		set_role(d, pdf_obj_dict_get(cat, "AcroForm"), R_FORM);
+}
+
+static double num_of(const struct pdf_obj *o)
+{
+	return o->type == PDF_INT ? (double)o->u.i : o->type == PDF_REAL ? o->u.r : 0;
+}
+
+/* 1 if widget @w draws: a /Rect of some area, an /AP, not hidden. */
+static int draws(const struct pdf_obj *w)
+{
+	const struct pdf_obj *r = pdf_obj_dict_get(w, "Rect"), *f = pdf_obj_dict_get(w, "F");
+
+	if (!r || r->type != PDF_ARRAY || r->u.a.n != 4 || !pdf_obj_dict_get(w, "AP"))
+		return 0;
+	if (f && f->type == PDF_INT && (f->u.i & 2))
+		return 0;
+	return (num_of(r->u.a.v[2]) - num_of(r->u.a.v[0])) *
+		       (num_of(r->u.a.v[3]) - num_of(r->u.a.v[1])) !=
+	       0;
+}
+
+/* Sneaky signatures and certification: the new signature objects of the
+ * revision.  One visible signature widget at most, signed in the same
+ * revision; a field has one widget; no certification after a signature. */
+static int sigs_ok(struct diff *d, const struct pdf_xref_section *sec, int *visible)
+{
+	const struct pdf_obj *o, *a, *kids, *fld;
+	size_t i;
+
+	for (i = 0; i < sec->n; i++) {
+		if (sec->e[i].type == PDF_XREF_FREE || pdf_doc_get(d->new, sec->e[i].num, &o) < 0 ||
+		    !o || o->type != PDF_DICT || pdf_doc_get(d->old, sec->e[i].num, &a) < 0 || a)
+			continue;
+		if (pv_sig_docmdp(d->new, o))
+			return fail(d, "adds a certification signature after a signature",
+				    sec->e[i].num);
+		if (!is_sig_field(d, o))
+			continue;
+		kids = pdf_obj_dict_get(o, "Kids");
+		if (kids &&
+		    (kids->type != PDF_ARRAY || kids->u.a.n > 1 || is_name(o, "Subtype", "Widget")))
+			return fail(d, "adds a signature field with several widgets",
+				    sec->e[i].num);
+		if (!draws(o))
+			continue;
+		fld = field_of(d->new, o);
+		if (!fld || !pdf_obj_dict_get(fld, "V"))
+			return fail(d, "adds an unsigned signature field that draws on the page",
+				    sec->e[i].num);
+		if (++*visible > 1)
+			return fail(d, "adds more than one visible signature widget",
+				    sec->e[i].num);
+	}
+	return 1;
 }
 
 static int entry_ok(struct diff *d, const struct pdf_xref_section *sec,
@@ -315,6 +427,7 @@ static int entry_ok(struct diff *d, const struct pdf_xref_section *sec,
 static int diff_rev(struct diff *d)
 {
 	size_t i, k;
+	int visible = 0;
 
 	memset(d->role, 0, d->size);
 	roles(d);
@@ -322,15 +435,19 @@ static int diff_rev(struct diff *d)
 	if (pdf_doc_root(d->old).num != pdf_doc_root(d->new).num)
 		return fail(d, "replaces the catalog", pdf_doc_root(d->new).num);
 	for (k = 0; k < d->nsec; k++)
+		if (!sigs_ok(d, &d->sec[k], &visible))
+			return 0;
+	for (k = 0; k < d->nsec; k++)
 		for (i = 0; i < d->sec[k].n; i++)
 			if (!entry_ok(d, &d->sec[k], &d->sec[k].e[i]))
 				return 0;
 	return 1;
 }
 
-int pv_diff(struct pv_file *f, size_t from, struct pdfverify_sig *s)
+int pv_diff(struct pv_file *f, size_t from, struct pdfverify_sig *s,
+	    const struct pdfverify_report *r)
 {
-	struct diff d = {f, NULL, NULL, NULL, 0, 0, NULL, 0, ""};
+	struct diff d = {f, NULL, NULL, NULL, 0, 0, NULL, 0, 0, ""};
 	size_t prev = from;
 	int ok = 1;
 
@@ -345,6 +462,7 @@ int pv_diff(struct pv_file *f, size_t from, struct pdfverify_sig *s)
 		d.new = f->rev[d.j];
 		d.sec = &f->xref->sec[prev + 1];
 		d.nsec = d.j - prev;
+		d.p = pv_mdp_level(r, prev);
 		ok = diff_rev(&d);
 		prev = d.j;
 	}

@@ -24,33 +24,33 @@ static void put(const char *name, const char *text, char *path, size_t max)
 	ck_assert_int_eq(fs_write_atomic(path, text, strlen(text), 0600), E_OK);
 }
 
-/* A key made here and a document-signing certificate of @profile for it. */
-static void issue_signer(struct ca *ca, enum ca_profile profile, const char *cn, char **key,
-			 char **cert)
+/* A document-signing certificate of @profile, its key made here. */
+static void official(struct ca *ca, enum ca_profile profile, const char *cn, char **key, char **cert, char *serial)
 {
-	char serial[CA_SERIAL_HEX_MAX], *csr = NULL;
+	char *csr = NULL;
 
 	ck_assert_int_eq(ident_keygen(key), E_OK);
-	ck_assert_int_eq(ident_csr(*key, cn, &csr), E_OK);
-	ck_assert_int_eq(ca_issue_signer(ca, profile, cn, NULL, csr, 0, cert, serial), E_OK);
+	ck_assert_int_eq(ident_csr(*key, "x", &csr), E_OK);
+	ck_assert_msg(ca_issue_signer(ca, profile, cn, NULL, csr, 0, cert, serial) ==
+			      E_OK,
+		      "issue: %s", err_detail());
 	free(csr);
 }
 
 void sf_setup(void)
 {
-	char cadir[128], k[128], c[128];
+	char serial[CA_SERIAL_HEX_MAX], k[128], c[128];
 	char *key = NULL, *cert = NULL, *key2 = NULL, *cert2 = NULL;
 	struct ca *ca = NULL;
 
 	memset(&sf, 0, sizeof(sf));
 	snprintf(sf.dir, sizeof(sf.dir), "/tmp/dinh-test-pdfsig.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(sf.dir));
-	snprintf(cadir, sizeof(cadir), "%s/ca", sf.dir);
-	ck_assert_int_eq(ca_create(cadir, "UBND xã Tân Lập"), E_OK);
-	ck_assert_int_eq(ca_open(&ca, cadir), E_OK);
-	/* Signers as the commune issues them: an official and a citizen. */
-	issue_signer(ca, CA_PROFILE_OFFICIAL, SF_SIGNER, &key, &cert);
-	issue_signer(ca, CA_PROFILE_CITIZEN, SF_SIGNER2, &key2, &cert2);
+	snprintf(sf.cadir, sizeof(sf.cadir), "%s/ca", sf.dir);
+	ck_assert_int_eq(ca_create(sf.cadir, "UBND xã Tân Lập"), E_OK);
+	ck_assert_int_eq(ca_open(&ca, sf.cadir), E_OK);
+	official(ca, CA_PROFILE_OFFICIAL, SF_SIGNER, &key, &cert, sf.serial);
+	official(ca, CA_PROFILE_CITIZEN, SF_SIGNER2, &key2, &cert2, serial);
 	put("an.key", key, k, sizeof(k));
 	put("an.pem", cert, c, sizeof(c));
 	put("ca.pem", ca_cert_pem(ca), sf.ca_pem, sizeof(sf.ca_pem));
@@ -59,10 +59,7 @@ void sf_setup(void)
 	ck_assert_int_eq(
 		ident_p12_write(sf.p12, key2, cert2, ca_cert_pem(ca), SF_PASSWORD, SF_SIGNER2, 0),
 		E_OK);
-	ck_assert_int_ge(gnutls_x509_trust_list_init(&sf.tl, 0), 0);
-	ck_assert_int_gt(gnutls_x509_trust_list_add_trust_file(sf.tl, sf.ca_pem, NULL,
-							       GNUTLS_X509_FMT_PEM, 0, 0),
-			 0);
+	ck_assert_msg(trust_open(&sf.tl, sf.cadir, NULL, NULL) == E_OK, "%s", err_detail());
 	ident_free_secret(key);
 	ident_free_secret(key2);
 	free(cert);
@@ -72,26 +69,34 @@ void sf_setup(void)
 
 void sf_teardown(void)
 {
-	gnutls_x509_trust_list_deinit(sf.tl, 1);
+	trust_free(sf.tl);
 	tu_rm_tree(sf.dir);
 }
 
-uint8_t *sf_sign(const uint8_t *in, size_t len, const char *spec, const char *secret, int pkcs7,
-		 size_t *outlen)
+uint8_t *sf_sign_opts(const uint8_t *in, size_t len, const char *spec, const char *secret,
+		      const struct pdfsig_opts *o, size_t *outlen)
 {
-	struct pdfsig_opts o = {pkcs7, 0, NULL, NULL};
 	struct sigkey *k = NULL;
 	uint8_t *out = NULL;
 	int rc;
 
 	ck_assert_int_eq(sigkey_open(&k, spec, secret), E_OK);
-	rc = pdfsig_sign(&out, outlen, in, len, k, &o);
+	rc = pdfsig_sign(&out, outlen, in, len, k, o);
 	ck_assert_msg(rc == E_OK, "sign: %s: %s", err_str(rc), err_detail());
 	sigkey_free(k);
 	return out;
 }
 
-struct pdfverify_report *sf_verify(const uint8_t *p, size_t len, gnutls_x509_trust_list_t tl)
+uint8_t *sf_sign(const uint8_t *in, size_t len, const char *spec, const char *secret, int pkcs7,
+		 size_t *outlen)
+{
+	struct pdfsig_opts o = {0};
+
+	o.pkcs7 = pkcs7;
+	return sf_sign_opts(in, len, spec, secret, &o, outlen);
+}
+
+struct pdfverify_report *sf_verify(const uint8_t *p, size_t len, const struct trust *tl)
 {
 	struct pdfverify_report *r = NULL;
 	int rc = pdfverify_data(&r, p, len, tl);

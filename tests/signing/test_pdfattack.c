@@ -3,9 +3,13 @@
  * refused by the verifier: Universal Signature Forgery (signature
  * dictionaries without or with malformed /Contents and /ByteRange, byte
  * ranges that do not cover the file), Signature Wrapping (the gap moved
- * off /Contents) and the Incremental Saving Attack (revisions appended
+ * off /Contents), the Incremental Saving Attack (revisions appended
  * after signing that change content, add annotations, replace the
- * signature, remove its field, or bytes after %%EOF).
+ * signature, remove its field, or bytes after %%EOF), the Shadow attacks
+ * (hide, replace, hide-and-replace), Evil Annotation and Sneaky Signature
+ * against certified documents; and the legitimate later revisions (form
+ * filling under DocMDP, comments under P3, an empty field signed, serial
+ * signatures) that must stay valid.
  */
 #include "config.h"
 
@@ -257,6 +261,365 @@ START_TEST(isa_bytes_after_eof)
 }
 END_TEST
 
+/* ---- Shadow, Evil Annotation, Sneaky Signature: a form with content ---- */
+
+/* A page whose content 4 shows an amount that the white overlay 6 hides,
+ * font 5, a filled text field 7, an empty one 9, an empty signature field
+ * 10 and an unused stream 8 with another amount. */
+static uint8_t *form_doc(size_t *len)
+{
+	static const char content[] = "BT /F1 12 Tf 72 700 Td (So tien: 9.000.000 dong) Tj ET";
+	static const char overlay[] = "1 1 1 rg 70 690 300 30 re f BT /F1 12 Tf 72 700 Td "
+				      "(So tien: 1.000.000 dong) Tj ET";
+	static const char unused[] = "BT /F1 12 Tf 72 700 Td (So tien: 5.000.000 dong) Tj ET";
+	struct tg g;
+	uint8_t *p;
+
+	tg_init(&g);
+	tg_raw(&g, "%%PDF-1.7\n");
+	tg_obj(&g, 1,
+	       "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [7 0 R 9 0 R 10 0 R] >> >>");
+	tg_obj(&g, 2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+	tg_obj(&g, 3,
+	       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 "
+	       "5 0 R >> >> /Contents [4 0 R 6 0 R] /Annots [7 0 R 9 0 R 10 0 R] >>");
+	tg_stream(&g, 4, "", content, strlen(content), 0);
+	tg_obj(&g, 5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+	tg_stream(&g, 6, "", overlay, strlen(overlay), 0);
+	tg_obj(&g, 7,
+	       "<< /FT /Tx /T (amount) /V (1.000.000) /Type /Annot /Subtype /Widget "
+	       "/Rect [72 650 300 670] /P 3 0 R >>");
+	tg_stream(&g, 8, "", unused, strlen(unused), 0);
+	tg_obj(&g, 9,
+	       "<< /FT /Tx /T (note) /Type /Annot /Subtype /Widget /Rect [72 600 300 620] "
+	       "/P 3 0 R >>");
+	tg_obj(&g, 10,
+	       "<< /FT /Sig /T (Empty) /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /P 3 0 R "
+	       ">>");
+	tg_table(&g, 11, "/Root 1 0 R");
+	*len = g.b.len;
+	p = malloc(g.b.len);
+	memcpy(p, g.b.data, g.b.len);
+	tg_free(&g);
+	return p;
+}
+
+/* One object of a later revision: @num an object of the file, or -k for the
+ * k-th new one; "@k" in @dict stands for the k-th new object's number; a
+ * stream when @data is not NULL. */
+struct put {
+	int num;
+	const char *dict;
+	const char *data;
+};
+
+static struct pdf_obj *subst_obj(const char *text, const struct pdf_ref *nw)
+{
+	char out[1024];
+	size_t o = 0;
+
+	for (; *text && o + 16 < sizeof(out); text++) {
+		if (*text == '@' && text[1] >= '1' && text[1] <= '9') {
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "%u",
+					      nw[text[1] - '1'].num);
+			text++;
+		} else {
+			out[o++] = *text;
+		}
+	}
+	out[o] = '\0';
+	return obj(out);
+}
+
+/* A copy of @old with each "@k" (the k-th new object) appended to the array
+ * at @path ("Annots @1", "AcroForm/Fields @1 @3"). */
+static struct pdf_obj *appended(const struct pdf_obj *old, const char *path,
+				const struct pdf_ref *nw)
+{
+	struct pdf_obj *o = pdf_obj_dup(old), *cur = o;
+	const char *at = strchr(path, '@'), *slash;
+	char key[32];
+
+	while ((slash = strchr(path, '/')) && slash < at) {
+		snprintf(key, sizeof(key), "%.*s", (int)(slash - path), path);
+		cur = (struct pdf_obj *)pdf_obj_dict_get(cur, key);
+		path = slash + 1;
+	}
+	snprintf(key, sizeof(key), "%.*s", (int)(at - path - 1), path);
+	cur = (struct pdf_obj *)pdf_obj_dict_get(cur, key);
+	ck_assert_ptr_nonnull(cur);
+	ck_assert_int_eq(cur->type, PDF_ARRAY);
+	for (; at; at = strchr(at + 1, '@'))
+		ck_assert_int_eq(pdf_obj_array_push(cur, pdf_obj_new_ref(nw[at[1] - '1'].num, 0)),
+				 E_OK);
+	return o;
+}
+
+/* The file @p with one more revision holding @n objects @puts; a @dict
+ * "+PATH @k" appends the k-th new object to the array PATH of object @num. */
+static uint8_t *revise(const uint8_t *p, size_t len, const struct put *puts, size_t n,
+		       size_t *outlen)
+{
+	struct pdf_doc *d = NULL;
+	struct pdf_write *w = NULL;
+	struct pdf_ref nw[9], ref;
+	const struct pdf_obj *old;
+	struct pdf_obj *o;
+	uint8_t *out = NULL;
+	size_t i;
+
+	ck_assert_int_eq(pdf_doc_open(&d, p, len), E_OK);
+	ck_assert_int_eq(pdf_write_new(&w, d), E_OK);
+	for (i = 0; i < 9; i++)
+		ck_assert_int_eq(pdf_write_alloc(w, &nw[i]), E_OK);
+	for (i = 0; i < n; i++) {
+		if (puts[i].dict[0] == '+') {
+			ck_assert_int_eq(pdf_doc_get(d, (uint32_t)puts[i].num, &old), E_OK);
+			o = appended(old, puts[i].dict + 1, nw);
+			ck_assert_int_eq(
+				pdf_write_put(w, (struct pdf_ref){(uint32_t)puts[i].num, 0}, o),
+				E_OK);
+			continue;
+		}
+		o = subst_obj(puts[i].dict, nw);
+		if (puts[i].data)
+			o = pdf_obj_new_stream(o, puts[i].data, strlen(puts[i].data));
+		ref = puts[i].num < 0 ? nw[-puts[i].num - 1]
+				      : (struct pdf_ref){(uint32_t)puts[i].num, 0};
+		if (puts[i].num > 0) {
+			ck_assert_int_eq(pdf_doc_get(d, ref.num, &old), E_OK);
+			ck_assert_ptr_nonnull(old);
+		}
+		ck_assert_int_eq(pdf_write_put(w, ref, o), E_OK);
+	}
+	ck_assert_int_eq(pdf_write_finish(w, &out, outlen), E_OK);
+	pdf_write_free(w);
+	pdf_doc_free(d);
+	return out;
+}
+
+/* The form signed (DocMDP @certify, 0 for an approval signature), then
+ * revised with @puts; asserts the first signature's coverage @want and,
+ * when modified, that the offending object @obj is named. */
+static void attack(int certify, const struct put *puts, size_t n, enum pdfverify_coverage want,
+		   int obj)
+{
+	struct pdfverify_report *r;
+	struct pdfsig_opts o = {0};
+	size_t len, slen, alen;
+	uint8_t *in = form_doc(&len), *p, *a;
+	char name[32];
+
+	o.certify = certify;
+	p = sf_sign_opts(in, len, sf.spec, NULL, &o, &slen);
+	a = revise(p, slen, puts, n, &alen);
+	r = sf_verify(a, alen, sf.tl);
+	ck_assert_uint_ge(r->n, 1);
+	ck_assert_msg(r->sig[0].intact, "%s", r->sig[0].integrity);
+	ck_assert_int_eq(r->sig[0].certify, certify);
+	ck_assert_msg(r->sig[0].coverage == want, "coverage %d, want %d: %s", r->sig[0].coverage,
+		      want, r->sig[0].coverage_why);
+	if (want == PDFVERIFY_MODIFIED) {
+		ck_assert_int_eq(pdfverify_all_valid(r), 0);
+		snprintf(name, sizeof(name), "(object %d)", obj);
+		ck_assert_msg(strstr(r->sig[0].coverage_why, name), "%s: not %s",
+			      r->sig[0].coverage_why, name);
+	} else {
+		ck_assert_msg(r->sig[0].trusted, "%s", r->sig[0].trust_why);
+	}
+	pdfverify_report_free(r);
+	free(in);
+	free(p);
+	free(a);
+}
+
+#define PAGE3                                                                                  \
+	"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 " \
+	"R >> >> "
+#define ANNOTS3 "/Annots [7 0 R 9 0 R 10 0 R 12 0 R"
+
+/* Shadow hide: the overlay of the signed revision taken away, by the page
+ * (0) or by emptying the overlay object (1). */
+START_TEST(shadow_hide)
+{
+	static const struct put drop = {3, PAGE3 "/Contents [4 0 R] " ANNOTS3 "] >>", NULL};
+	static const struct put empty = {6, "<< >>", " "};
+
+	if (_i == 0)
+		attack(0, &drop, 1, PDFVERIFY_MODIFIED, 3);
+	else
+		attack(2, &empty, 1, PDFVERIFY_MODIFIED, 6);
+}
+END_TEST
+
+/* Shadow replace: a filled form value replaced (approval signature, then
+ * under P2, where filling is allowed but not replacing a signed value); the
+ * font redefined; the page's /Resources pointing at another font. */
+START_TEST(shadow_replace)
+{
+	static const struct put value = {
+		7,
+		"<< /FT /Tx /T (amount) /V (9.000.000) /Type /Annot /Subtype /Widget /Rect [72 650 "
+		"300 670] /P 3 0 R >>",
+		NULL};
+	static const struct put font = {5, "<< /Type /Font /Subtype /Type1 /BaseFont /Symbol >>",
+					NULL};
+	static const struct put res[] = {
+		{-1, "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>", NULL},
+		{3,
+		 "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 "
+		 "@1 0 R >> >> /Contents [4 0 R 6 0 R] " ANNOTS3 "] >>",
+		 NULL}};
+
+	switch (_i) {
+	case 0:
+		attack(0, &value, 1, PDFVERIFY_MODIFIED, 7);
+		break;
+	case 1:
+		attack(2, &value, 1, PDFVERIFY_MODIFIED, 7);
+		break;
+	case 2:
+		attack(3, &font, 1, PDFVERIFY_MODIFIED, 5);
+		break;
+	default:
+		attack(2, res, 2, PDFVERIFY_MODIFIED, 3);
+		break;
+	}
+}
+END_TEST
+
+/* Shadow hide-and-replace: the unused stream 8 of the signed revision made
+ * the page's content. */
+START_TEST(shadow_hide_and_replace)
+{
+	static const struct put page = {3, PAGE3 "/Contents 8 0 R " ANNOTS3 "] >>", NULL};
+
+	attack(_i ? 2 : 0, &page, 1, PDFVERIFY_MODIFIED, 3);
+}
+END_TEST
+
+/* Evil Annotation: under P2, a FreeText, a Stamp or a text field widget
+ * added to the page; under P3 (comments allowed) a FreeText or a Stamp. */
+START_TEST(evil_annotation)
+{
+	static const char *const annot[] = {
+		"<< /Type /Annot /Subtype /FreeText /Rect [70 690 370 720] /Contents (So tien: "
+		"9.000.000 dong) /DA (/Helv 12 Tf 0 g) /C [1 1 1] >>",
+		"<< /Type /Annot /Subtype /Stamp /Rect [70 690 370 720] /AP << /N @2 0 R >> >>",
+		"<< /Type /Annot /Subtype /Widget /FT /Tx /T (x) /V (9.000.000) /Rect [70 690 370 "
+		"720] /AP << /N @2 0 R >> >>"};
+	struct put puts[3] = {{-1, annot[_i % 3], NULL},
+			      {-2, "<< /Type /XObject /Subtype /Form /BBox [0 0 300 30] >>",
+			       "1 1 1 rg 0 0 300 30 re f"},
+			      {3, "+Annots @1", NULL}};
+
+	attack(_i < 3 ? 2 : 3, puts, 3, PDFVERIFY_MODIFIED, 3);
+}
+END_TEST
+
+/* Sneaky Signature: an unsigned signature field whose appearance draws
+ * over the content (0: uncertified, 1: under P2); a field with several
+ * widgets (2); two visible signature fields in one revision (3). */
+START_TEST(sneaky_signature)
+{
+	static const char ap[] = "<< /Type /XObject /Subtype /Form /BBox [0 0 300 30] >>";
+	static const char draw[] = "1 1 1 rg 0 0 300 30 re f BT /F1 12 Tf 2 10 Td (9.000.000) "
+				   "Tj ET";
+	struct put one[] = {{-1,
+			     "<< /FT /Sig /T (S2) /Type /Annot /Subtype /Widget /Rect [70 690 370 "
+			     "720] /P 3 0 R "
+			     "/AP << /N @2 0 R >> >>",
+			     NULL},
+			    {-2, ap, draw},
+			    {1, "+AcroForm/Fields @1", NULL},
+			    {3, "+Annots @1", NULL}};
+	struct put kids[] = {
+		{-1, "<< /FT /Sig /T (S2) /Kids [@3 0 R @4 0 R @5 0 R] >>", NULL},
+		{-3, "<< /Type /Annot /Subtype /Widget /Parent @1 0 R /Rect [0 0 0 0] /P 3 0 R >>",
+		 NULL},
+		{-4, "<< /Type /Annot /Subtype /Widget /Parent @1 0 R /Rect [0 0 0 0] /P 3 0 R >>",
+		 NULL},
+		{-5, "<< /Type /Annot /Subtype /Widget /Parent @1 0 R /Rect [0 0 0 0] /P 3 0 R >>",
+		 NULL},
+		{1, "+AcroForm/Fields @1", NULL},
+		{3, "+Annots @3 @4 @5", NULL}};
+	struct put two[] = {
+		{-1,
+		 "<< /FT /Sig /T (S2) /V @6 0 R /Type /Annot /Subtype /Widget /Rect [70 690 370 "
+		 "720] /P 3 0 R /AP << /N @2 0 R >> >>",
+		 NULL},
+		{-3,
+		 "<< /FT /Sig /T (S3) /V @6 0 R /Type /Annot /Subtype /Widget /Rect [70 640 370 "
+		 "670] /P 3 0 R /AP << /N @2 0 R >> >>",
+		 NULL},
+		{-2, ap, draw},
+		{-6, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached >>",
+		 NULL},
+		{1, "+AcroForm/Fields @1 @3", NULL},
+		{3, "+Annots @1 @3", NULL}};
+	/* the signer takes objects 11 and 12: the new ones start at 13 */
+	if (_i < 2)
+		attack(_i * 2, one, 4, PDFVERIFY_MODIFIED, 13);
+	else if (_i == 2)
+		attack(2, kids, 6, PDFVERIFY_MODIFIED, 13);
+	else
+		attack(2, two, 6, PDFVERIFY_MODIFIED, 15);
+}
+END_TEST
+
+/* What must stay valid: the empty text field filled under P2 (with its
+ * appearance), a Text comment under P3, the empty signature field given a
+ * value; and what P1 and an approval signature refuse: the same fill. */
+START_TEST(allowed_revisions)
+{
+	struct put fill[] = {{9,
+			      "<< /FT /Tx /T (note) /V (da nhan) /Type /Annot /Subtype /Widget "
+			      "/Rect [72 600 300 "
+			      "620] /P 3 0 R /AP << /N @1 0 R >> >>",
+			      NULL},
+			     {-1, "<< /Type /XObject /Subtype /Form /BBox [0 0 228 20] >>",
+			      "BT /F1 10 Tf 2 5 Td (da nhan) Tj ET"}};
+	struct put note[] = {
+		{-1, "<< /Type /Annot /Subtype /Text /Rect [400 700 420 720] /Contents (xem) >>",
+		 NULL},
+		{3, "+Annots @1", NULL}};
+	struct put sign_empty[] = {
+		{10,
+		 "<< /FT /Sig /T (Empty) /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /P 3 0 R /V "
+		 "@1 0 R >>",
+		 NULL},
+		{-1, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached >>",
+		 NULL}};
+
+	switch (_i) {
+	case 0:
+		attack(2, fill, 2, PDFVERIFY_ALLOWED, 0);
+		break;
+	case 1:
+		attack(3, note, 2, PDFVERIFY_ALLOWED, 0);
+		break;
+	case 2:
+		attack(0, sign_empty, 2, PDFVERIFY_ALLOWED, 0);
+		break;
+	case 3:
+		attack(2, sign_empty, 2, PDFVERIFY_ALLOWED, 0);
+		break;
+	case 4:
+		attack(0, fill, 2, PDFVERIFY_MODIFIED, 9);
+		break;
+	case 5:
+		attack(1, fill, 2, PDFVERIFY_MODIFIED, 9);
+		break;
+	case 6:
+		attack(1, sign_empty, 2, PDFVERIFY_MODIFIED, 10);
+		break;
+	default:
+		attack(2, note, 2, PDFVERIFY_MODIFIED, 3);
+		break;
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("pdfattack");
@@ -268,6 +631,12 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, usf_and_wrapping_ranges, 0, 5);
 	tcase_add_loop_test(tc, isa_revisions, 0, 5);
 	tcase_add_test(tc, isa_bytes_after_eof);
+	tcase_add_loop_test(tc, shadow_hide, 0, 2);
+	tcase_add_loop_test(tc, shadow_replace, 0, 4);
+	tcase_add_loop_test(tc, shadow_hide_and_replace, 0, 2);
+	tcase_add_loop_test(tc, evil_annotation, 0, 5);
+	tcase_add_loop_test(tc, sneaky_signature, 0, 4);
+	tcase_add_loop_test(tc, allowed_revisions, 0, 8);
 	suite_add_tcase(s, tc);
 	return s;
 }
