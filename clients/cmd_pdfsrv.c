@@ -270,6 +270,9 @@ static void print_sig(const struct proto_node *n, size_t i)
 	       (v = proto_attr(n, "coverage-why")) ? v : "");
 	printf(_("  trust:       %s %s\n"), proto_attr(n, "trust"),
 	       (v = proto_attr(n, "trust-why")) ? v : "");
+	if ((v = proto_attr(n, "revocation")) != NULL)
+		printf(_("  revocation:  %s %s\n"), v,
+		       proto_attr(n, "revocation-why") ? proto_attr(n, "revocation-why") : "");
 	printf(_("  time (/M):   %s\n"), (v = proto_attr(n, "time")) ? v : _("(none)"));
 	printf(_("  certificate: %s\n"), (v = proto_attr(n, "fingerprint")) ? v : "?");
 }

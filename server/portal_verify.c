@@ -32,6 +32,7 @@
 #include "common/fsutil.h"
 #include "server/portal_priv.h"
 #include "signing/pdfverify.h"
+#include "signing/trust.h"
 
 #define VERIFY_CPU_S 10
 #define VERIFY_MEM (768ull << 20)
@@ -54,7 +55,7 @@ static void flat(char *s)
 }
 
 /* In the child: verify, answer on @fd, leave. */
-static void child(int fd, const uint8_t *data, size_t len, gnutls_x509_trust_list_t tl)
+static void child(int fd, const uint8_t *data, size_t len, const struct trust *tl)
 {
 	struct pdfverify_report *r = NULL;
 	struct buf b;
@@ -172,16 +173,15 @@ static int parse(struct portal_verdict *v, const char *text)
 int portal_verify(struct portal_verdict *out, const uint8_t *data, size_t len, const char *ca_pem,
 		  const char *crl_pem)
 {
-	gnutls_x509_trust_list_t tl = NULL;
+	struct trust *tl = NULL;
 	struct buf b;
 	int p[2] = {-1, -1}, status = 0, rc;
 	pid_t pid;
 
 	memset(out, 0, sizeof(*out));
 	buf_init(&b, VERIFY_OUT_MAX);
-	if (gnutls_x509_trust_list_init(&tl, 0) < 0 ||
-	    gnutls_x509_trust_list_add_trust_file(tl, ca_pem, fs_exists(crl_pem) ? crl_pem : NULL,
-						  GNUTLS_X509_FMT_PEM, 0, 0) < 0) {
+	if (trust_new(&tl) < 0 || trust_add_roots_path(tl, ca_pem) < 0 ||
+	    (fs_exists(crl_pem) && trust_add_crls_path(tl, crl_pem) < 0)) {
 		rc = err_set(E_CRYPTO, "the commune CA cannot be read");
 		goto out;
 	}
@@ -212,8 +212,7 @@ int portal_verify(struct portal_verdict *out, const uint8_t *data, size_t len, c
 out:
 	if (p[0] >= 0)
 		close(p[0]);
-	if (tl)
-		gnutls_x509_trust_list_deinit(tl, 1);
+	trust_free(tl);
 	buf_free(&b);
 	return rc;
 }

@@ -27,6 +27,7 @@
 #include "signing/ident.h"
 #include "signing/pdfsig.h"
 #include "signing/sigkey.h"
+#include "signing/trust.h"
 
 /* The seal's key and certificate in data_dir/seal, made from the commune CA
  * with the official profile and the commune's name. */
@@ -258,7 +259,8 @@ void sign_job_free(struct sign_job *j)
 	free(j);
 }
 
-int sign_job_load(struct sign_job *j, uint8_t **data, size_t *len, gnutls_x509_trust_list_t *tl)
+int sign_job_load(struct sign_job *j, uint8_t **data, size_t *len, gnutls_x509_trust_list_t *tl,
+		  struct trust **ts)
 {
 	gnutls_datum_t ca = {(unsigned char *)j->trust_pem, (unsigned)strlen(j->trust_pem)};
 	gnutls_datum_t crl = {(unsigned char *)j->crl_pem, (unsigned)strlen(j->crl_pem)};
@@ -266,7 +268,12 @@ int sign_job_load(struct sign_job *j, uint8_t **data, size_t *len, gnutls_x509_t
 
 	*data = NULL;
 	*tl = NULL;
+	*ts = NULL;
 	if ((rc = fs_read_file(j->path, SIGN_PDF_MAX, (char **)data, len)) < 0)
+		return rc;
+	/* The verifier's store: the same roots and CRL, with revocation statuses. */
+	if ((rc = trust_new(ts)) < 0 || (rc = trust_add_roots(*ts, ca.data, ca.size)) < 0 ||
+	    (crl.size && (rc = trust_add_crls(*ts, crl.data, crl.size)) < 0))
 		return rc;
 	if (gnutls_x509_trust_list_init(tl, 0) < 0)
 		return err_set(E_NOMEM, "trust list");
@@ -286,8 +293,7 @@ const struct pdfverify_sig *sign_newest(const struct pdfverify_report *r)
 	return best;
 }
 
-int sign_verify_newest(struct sign_job *j, const uint8_t *data, size_t len,
-		       gnutls_x509_trust_list_t tl)
+int sign_verify_newest(struct sign_job *j, const uint8_t *data, size_t len, const struct trust *tl)
 {
 	const struct pdfverify_sig *s;
 	int rc;
@@ -344,6 +350,8 @@ static int sig_node(struct proto_node *body, const struct pdfverify_sig *s)
 	    (s->coverage_why[0] && proto_node_set(n, "coverage-why", s->coverage_why) < 0) ||
 	    proto_node_set(n, "trust", s->trusted ? "trusted" : "untrusted") < 0 ||
 	    (s->trust_why[0] && proto_node_set(n, "trust-why", s->trust_why) < 0) ||
+	    proto_node_set(n, "revocation", trust_revocation_name(s->revocation)) < 0 ||
+	    (s->revocation_why[0] && proto_node_set(n, "revocation-why", s->revocation_why) < 0) ||
 	    proto_node_set(n, "subfilter", s->subfilter) < 0 ||
 	    (s->signer && proto_node_set(n, "signer", s->signer) < 0) ||
 	    (s->m[0] && proto_node_set(n, "time", s->m) < 0) ||
@@ -357,16 +365,18 @@ static int sig_node(struct proto_node *body, const struct pdfverify_sig *s)
 int sign_job_verify(struct sign_job *j, int newest)
 {
 	gnutls_x509_trust_list_t tl = NULL;
+	struct trust *ts = NULL;
 	uint8_t *data = NULL;
 	size_t len = 0;
-	int rc = sign_job_load(j, &data, &len, &tl);
+	int rc = sign_job_load(j, &data, &len, &tl, &ts);
 
 	if (rc == E_OK && newest)
-		rc = sign_verify_newest(j, data, len, tl);
-	else if (rc == E_OK && (rc = pdfverify_data(&j->r, data, len, tl)) < 0)
+		rc = sign_verify_newest(j, data, len, ts);
+	else if (rc == E_OK && (rc = pdfverify_data(&j->r, data, len, ts)) < 0)
 		snprintf(j->why, sizeof(j->why), "%s", err_detail());
 	if (tl)
 		gnutls_x509_trust_list_deinit(tl, 1);
+	trust_free(ts);
 	free(data);
 	return rc;
 }
@@ -442,22 +452,24 @@ int sign_reply_signed(struct session *s, struct sign_job *j, const char *hex)
 static int seal_run(void *arg)
 {
 	struct sign_job *j = arg;
-	struct pdfsig_opts o = {0, 0, "Ký số của cơ quan", NULL};
+	struct pdfsig_opts o = {0, 0, "Ký số của cơ quan", NULL, 0};
 	gnutls_x509_trust_list_t tl = NULL;
+	struct trust *ts = NULL;
 	struct sigkey *k = NULL;
 	uint8_t *data = NULL;
 	size_t len = 0;
-	int rc = sign_job_load(j, &data, &len, &tl);
+	int rc = sign_job_load(j, &data, &len, &tl, &ts);
 
 	if (rc == E_OK)
 		rc = sigkey_open(&k, j->seal_spec, NULL);
 	if (rc == E_OK && (rc = pdfsig_sign(&j->out, &j->outlen, data, len, k, &o)) < 0)
 		snprintf(j->why, sizeof(j->why), "cannot seal this PDF: %s", err_detail());
 	if (rc == E_OK)
-		rc = sign_verify_newest(j, j->out, j->outlen, tl);
+		rc = sign_verify_newest(j, j->out, j->outlen, ts);
 	sigkey_free(k);
 	if (tl)
 		gnutls_x509_trust_list_deinit(tl, 1);
+	trust_free(ts);
 	free(data);
 	return rc;
 }

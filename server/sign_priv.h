@@ -73,7 +73,11 @@ int sign_job_new(struct sign_job **out, struct server *srv, enum sign_kind kind,
 void sign_job_free(struct sign_job *j);
 
 /* On the job thread: the file's bytes and the trust list of the job. */
-int sign_job_load(struct sign_job *j, uint8_t **data, size_t *len, gnutls_x509_trust_list_t *tl);
+struct trust;
+/* The file of @j and its trust: *tl the commune CA and CRL as a GnuTLS list
+ * (certificate checks), *ts the same as the verifier's store. */
+int sign_job_load(struct sign_job *j, uint8_t **data, size_t *len, gnutls_x509_trust_list_t *tl,
+		  struct trust **ts);
 
 void sign_pending_free(struct sign_pending *p);
 
@@ -83,8 +87,7 @@ const struct pdfverify_sig *sign_newest(const struct pdfverify_report *r);
 /* Verifies @data and sets j->r; then the newest signature must be intact,
  * whole (or allowed changes after) and trusted: else E_INVAL with the
  * reason in j->why. */
-int sign_verify_newest(struct sign_job *j, const uint8_t *data, size_t len,
-		       gnutls_x509_trust_list_t tl);
+int sign_verify_newest(struct sign_job *j, const uint8_t *data, size_t len, const struct trust *tl);
 
 /* On the job thread: loads the file and verifies it into j->r; with
  * @newest, sign_verify_newest() judges its newest signature. */

@@ -109,7 +109,7 @@ static int prepare_pdf(struct sign_job *j, const uint8_t *data, size_t len,
 
 /* finish: the same signing with the token's signature, then the checks. */
 static int finish_pdf(struct sign_job *j, const uint8_t *data, size_t len,
-		      const struct pdfsig_opts *o, gnutls_x509_trust_list_t tl)
+		      const struct pdfsig_opts *o, const struct trust *tl)
 {
 	struct sigkey *k = NULL;
 	int rc = sigkey_external(&k, j->p->cert_pem, replay, j);
@@ -132,19 +132,21 @@ static int finish_pdf(struct sign_job *j, const uint8_t *data, size_t len,
 static int token_run(void *arg)
 {
 	struct sign_job *j = arg;
-	struct pdfsig_opts o = {0, j->p->now, NULL, NULL};
+	struct pdfsig_opts o = {0, j->p->now, NULL, NULL, 0};
 	gnutls_x509_trust_list_t tl = NULL;
+	struct trust *ts = NULL;
 	uint8_t *data = NULL;
 	size_t len = 0;
-	int rc = sign_job_load(j, &data, &len, &tl);
+	int rc = sign_job_load(j, &data, &len, &tl, &ts);
 
 	if (rc == E_OK)
 		rc = cert_trusted(j, tl);
 	if (rc == E_OK)
 		rc = j->kind == SK_PREPARE ? prepare_pdf(j, data, len, &o)
-					   : finish_pdf(j, data, len, &o, tl);
+					   : finish_pdf(j, data, len, &o, ts);
 	if (tl)
 		gnutls_x509_trust_list_deinit(tl, 1);
+	trust_free(ts);
 	free(data);
 	return rc;
 }

@@ -304,8 +304,7 @@ static int check_cms(struct pdfverify_sig *s, struct cms_result *cr, const struc
 	}
 	memcpy(data, f->data, (size_t)v[1]);
 	memcpy(data + v[1], f->data + v[2], (size_t)v[3]);
-	rc = cms_check(cr, der ? der : cms, dl, data, n,
-		       strcmp(s->subfilter, "ETSI.RFC3161") == 0);
+	rc = cms_check(cr, der ? der : cms, dl, data, n, strcmp(s->subfilter, "ETSI.RFC3161") == 0);
 	free(data);
 	free(der);
 	if (rc < 0)

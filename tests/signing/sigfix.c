@@ -25,14 +25,14 @@ static void put(const char *name, const char *text, char *path, size_t max)
 }
 
 /* A document-signing certificate of @profile, its key made here. */
-static void official(struct ca *ca, enum ca_profile profile, const char *cn, char **key, char **cert, char *serial)
+static void official(struct ca *ca, enum ca_profile profile, const char *cn, char **key,
+		     char **cert, char *serial)
 {
 	char *csr = NULL;
 
 	ck_assert_int_eq(ident_keygen(key), E_OK);
 	ck_assert_int_eq(ident_csr(*key, "x", &csr), E_OK);
-	ck_assert_msg(ca_issue_signer(ca, profile, cn, NULL, csr, 0, cert, serial) ==
-			      E_OK,
+	ck_assert_msg(ca_issue_signer(ca, profile, cn, NULL, csr, 0, cert, serial) == E_OK,
 		      "issue: %s", err_detail());
 	free(csr);
 }

@@ -18,6 +18,7 @@
 #include "common/fsutil.h"
 #include "signing/ber.h"
 #include "signing/pdfverify.h"
+#include "signing/trust.h"
 #include "tests/pdf/pdfgen.h"
 #include "tests/signing/sigfix.h"
 #include "tests/testutil.h"
@@ -136,7 +137,7 @@ START_TEST(pdfsig_signed_verifies)
 	const char *in;
 	size_t len, n;
 	uint8_t *pdf = tg_make(TG_TABLE, &len);
-	gnutls_x509_trust_list_t tl;
+	struct trust *tl = NULL;
 	struct pdfverify_report *r;
 	int tries, good = 0, pdfsig_valid;
 
@@ -165,10 +166,9 @@ START_TEST(pdfsig_signed_verifies)
 		 "true",
 		 sf.dir);
 	ck_assert_int_eq(system(cmd), 0);
-	ck_assert_int_eq(gnutls_x509_trust_list_init(&tl, 0), 0);
+	ck_assert_int_eq(trust_new(&tl), E_OK);
 	snprintf(cmd, sizeof(cmd), "%s/oca.pem", sf.dir);
-	ck_assert_int_eq(
-		gnutls_x509_trust_list_add_trust_file(tl, cmd, NULL, GNUTLS_X509_FMT_PEM, 0, 0), 1);
+	ck_assert_int_eq(trust_add_roots_path(tl, cmd), E_OK);
 	/* poppler 22.12's signer now and then writes a wrong messageDigest, and
 	 * then says "Digest Mismatch" of its own file: our verdict must be the
 	 * same as pdfsig's every time, until pdfsig has made a good one. */
@@ -196,7 +196,7 @@ START_TEST(pdfsig_signed_verifies)
 		free(p);
 	}
 	ck_assert_msg(good, "pdfsig made no valid signature in %d tries", tries);
-	gnutls_x509_trust_list_deinit(tl, 1);
+	trust_free(tl);
 	free(pdf);
 }
 END_TEST

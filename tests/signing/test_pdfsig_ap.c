@@ -97,7 +97,7 @@ static uint8_t *blue_png(size_t *len)
 static uint8_t *sign(const uint8_t *in, size_t len, const char *spec, const char *pw,
 		     const struct pdfsig_appearance *ap, size_t *outlen)
 {
-	struct pdfsig_opts o = {0, 0, NULL, ap};
+	struct pdfsig_opts o = {0, 0, NULL, ap, 0};
 	struct sigkey *k = NULL;
 	uint8_t *out = NULL;
 	int rc;
@@ -288,7 +288,7 @@ START_TEST(refusals)
 	struct pdfsig_appearance ap = {
 		PDFSIG_SIGNER, 0,    0,    {0}, (const uint8_t *)"GIF89a....", 10,
 		NULL,          NULL, NULL, NULL};
-	struct pdfsig_opts o = {0, 0, NULL, &ap};
+	struct pdfsig_opts o = {0, 0, NULL, &ap, 0};
 	struct sigkey *k = NULL;
 	uint8_t *in, *out = NULL;
 	size_t len, olen;

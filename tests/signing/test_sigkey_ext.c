@@ -70,7 +70,7 @@ static char *signer_pem(void)
 static int sign_remote(struct remote *r, const uint8_t *in, size_t len, time_t now, uint8_t **out,
 		       size_t *outlen)
 {
-	struct pdfsig_opts o = {0, now, NULL, NULL};
+	struct pdfsig_opts o = {0, now, NULL, NULL, 0};
 	struct sigkey *k = NULL;
 	char *pem = signer_pem();
 	int rc;
