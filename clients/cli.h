@@ -97,6 +97,8 @@ int cmd_cert(const struct cli *c, int argc, char **argv);
 int cmd_file(const struct cli *c, int argc, char **argv);
 int cmd_doc(const struct cli *c, int argc, char **argv);
 int cmd_wf(const struct cli *c, int argc, char **argv);
+/* cmd_meet.c: `dinh meeting ...`. */
+int cmd_meeting(const struct cli *c, int argc, char **argv);
 /* cmd_pdf.c: `dinh pdf info|text|render FILE`, offline, in the sandbox;
  * `dinh pdf gen` goes to cmd_pdf_gen. */
 int cmd_pdf(const struct cli *c, int argc, char **argv);
