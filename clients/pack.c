@@ -145,7 +145,8 @@ static int read_manifest(struct pack *p, struct client *cl, const char *xml, siz
 		{
 			uint64_t had = stat(part, &st) == 0 ? (uint64_t)st.st_size : 0;
 
-			if ((rc = cli_download(cl, p->files[p->n_files - 1].sha, path)) == E_OK) {
+			if ((rc = cli_download_chunked(cl, p->files[p->n_files - 1].sha, path,
+						       PACK_CHUNK)) == E_OK) {
 				p->bytes_fetched += p->files[p->n_files - 1].size - had;
 				p->files_fetched++;
 			}
@@ -185,7 +186,7 @@ static int fetch_small(struct client *cl, const char *dir, const char *sha, size
 
 	if ((rc = pack_path(dir, sha, path, sizeof(path))) < 0)
 		return rc;
-	if (!fs_exists(path) && (rc = cli_download(cl, sha, path)) < 0)
+	if (!fs_exists(path) && (rc = cli_download_chunked(cl, sha, path, PACK_CHUNK)) < 0)
 		return rc;
 	return fs_read_file(path, max, out, len);
 }

@@ -17,6 +17,9 @@
 struct client;
 
 #define PACK_FILES_MAX 300
+/* Data bytes per chunk of a pack's download: village links drop, and
+ * what arrives in whole chunks is kept. */
+#define PACK_CHUNK (16 * 1024)
 
 struct pack_file {
 	char sha[65];

@@ -611,6 +611,7 @@ struct get_ctx {
 	uint8_t sha256[32];
 	uint64_t off;
 	uint64_t size;
+	size_t chunk; /* data bytes per CHUNK frame */
 };
 
 static void get_free(void *arg)
@@ -629,7 +630,7 @@ static int get_pump(struct session *s, uint32_t id, void *arg)
 
 	do {
 		uint64_t left = ctx->size - ctx->off;
-		size_t want = left < HANDLERS_GET_CHUNK ? (size_t)left : HANDLERS_GET_CHUNK;
+		size_t want = left < ctx->chunk ? (size_t)left : ctx->chunk;
 		ssize_t n;
 		int rc;
 		/* The file is read straight into the output queue: no copy. */
@@ -684,6 +685,18 @@ static int op_file_get(struct session *s, uint32_t id, const struct proto_node *
 		goto out;
 	}
 	ctx->off = off;
+	ctx->chunk = HANDLERS_GET_CHUNK;
+	/* A weak link asks for small chunks: what arrived whole is kept. */
+	if (proto_attr(req, "chunk")) {
+		uint64_t c = 0;
+
+		if (proto_attr_u64(req, "chunk", &c) < 0 || c < 4096 || c > HANDLERS_GET_CHUNK) {
+			rc = err_set(E_INVAL, "attribute chunk must be 4096 to %d bytes",
+				     HANDLERS_GET_CHUNK);
+			goto out;
+		}
+		ctx->chunk = (size_t)c;
+	}
 	memcpy(ctx->sha256, sha, 32);
 	body = proto_node_new("resp");
 	if (!body || proto_node_set_u64(body, "size", ctx->size) < 0) {
