@@ -45,15 +45,15 @@ class Browser:
             os.dup2(a, 3)  # dup2 to another number: inherited across exec
             os.dup2(b, 4)
 
-        args = [chromium, "--headless=new", "--remote-debugging-pipe",
+        # --no-sandbox: Chromium's sandbox refuses root and needs user
+        # namespaces that CI containers may lack; the only page is our own.
+        args = [chromium, "--headless=new", "--no-sandbox", "--remote-debugging-pipe",
                 "--user-data-dir=" + profile, "--no-first-run",
                 "--no-default-browser-check", "--disable-gpu",
                 "--disable-dev-shm-usage", "--disable-extensions",
                 "--disable-background-networking", "--disable-sync",
                 "--blink-settings=scriptEnabled=false",
                 "--window-size=%d,%d" % (WIDTH, HEIGHT), "about:blank"]
-        if os.geteuid() == 0:  # Chromium's sandbox refuses to run as root
-            args.insert(1, "--no-sandbox")
         self.proc = subprocess.Popen(args, preexec_fn=child_fds, close_fds=False,
                                      stdout=subprocess.DEVNULL,
                                      stderr=open(os.path.join(profile, "stderr"), "wb"))
