@@ -17,6 +17,7 @@
 #include "common/roles.h"
 #include "server/files.h"
 #include "server/meet_priv.h"
+#include "pdf/gen.h"
 #include "server/people.h"
 #include "server/server.h"
 #include "workflow/repo.h"
@@ -798,4 +799,20 @@ int meet_load(struct meet_set *set, struct server *srv)
 	if (g_hash_table_size(set->by_id))
 		log_info("%u meetings loaded", g_hash_table_size(set->by_id));
 	return E_OK;
+}
+
+void meet_heading(GStringChunk *strs, struct server *srv, time_t at, struct gen_head *h)
+{
+	const char *c = srv->cfg->commune ? srv->cfg->commune : "UBND xã";
+	gchar *up = g_utf8_strup(c, -1);
+	struct tm tm;
+	char day[16];
+
+	localtime_r(&at, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	h->issuer = g_string_chunk_insert(strs, up);
+	h->place = g_string_chunk_insert(
+		strs, g_str_has_prefix(c, "UBND xã ") ? c + strlen("UBND xã ") : c);
+	h->date = g_string_chunk_insert(strs, day);
+	g_free(up);
 }

@@ -285,17 +285,9 @@ static void pub_agenda(struct pub_job *j, struct server *srv, const struct meeti
 {
 	const char *c = srv->cfg->commune ? srv->cfg->commune : "UBND xã";
 	const struct person *chair = people_by_id(srv->people, m->chair);
-	gchar *up = g_utf8_strup(c, -1);
-	struct tm tm;
-	char day[16];
 	size_t n = 0;
 
-	localtime_r(&j->at, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-	j->gm.head.issuer = S(j, up);
-	j->gm.head.place = S(j, g_str_has_prefix(c, "UBND xã ") ? c + strlen("UBND xã ") : c);
-	j->gm.head.date = S(j, day);
-	g_free(up);
+	meet_heading(j->strs, srv, j->at, &j->gm.head);
 	j->gm.subject = S(j, m->title);
 	j->gm.start = S(j, m->start);
 	j->gm.end = S(j, m->end);

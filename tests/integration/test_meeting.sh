@@ -96,6 +96,8 @@ grep -q "Công tác cán bộ" "$T/out" || fail "the invited delegate does not s
 run $EX_OK as sec meeting publish "$M"
 [ "$(val version)" = 1 ] || fail "first publish is not version 1"
 AGENDA=$(val agenda)
+run $EX_OK as d3 meeting agenda "$M" "$T/giay-moi.pdf"
+[ "$(sha256sum "$T/giay-moi.pdf" | cut -d' ' -f1)" = "$AGENDA" ] || fail "meeting agenda"
 run $EX_OK as h2 meeting fetch "$M" "$T/h2"
 [ "$(val files)" = 2 ] || fail "hall 2 got $(val files) files, want the agenda and the report"
 run $EX_OK as d2 meeting fetch "$M" "$T/d2"
