@@ -79,6 +79,8 @@ void meet_free(struct meeting *m)
 	}
 	for (unsigned i = 0; i < MEET_EVENTS_KEPT; i++)
 		proto_node_free(m->ring[i].ev);
+	if (m->pub.files)
+		g_hash_table_destroy(m->pub.files);
 	g_ptr_array_free(m->speakers, TRUE);
 	g_array_free(m->joined, TRUE);
 	g_free(m);

@@ -99,6 +99,9 @@ struct meet_version {
 		char manifest[65], cms[65];
 	} aud[MEET_ITEMS_MAX + 1];
 	unsigned n_aud;
+	/* In memory, built from the manifests when first needed: SHA-256 (hex)
+	 * -> the audiences (bit k: aud[k]) whose manifest lists that file. */
+	GHashTable *files;
 };
 
 struct meet_event {

@@ -214,6 +214,10 @@ run $EX_OK env DINH_PASSWORD=$PW "$DINH" pdf sign --identity "$T/chair-sign.p12"
 	"$T/bao-cao.pdf" "$T/bao-cao-ky.pdf"
 define "$T/m2.xml" bao-cao-ky.pdf
 run $EX_OK as chair meeting edit "$M" "$T/m2.xml"
+# Until it is published, halls keep version 1 and cannot take the new file.
+SIGNED=$(sha256sum "$T/bao-cao-ky.pdf" | cut -d' ' -f1)
+run $EX_OK as h2 file get "$REPORT" -o "$T/v1-report.pdf"
+run $EX_NOTFOUND as h2 file get "$SIGNED" -o "$T/v2-early.pdf"
 run $EX_OK as chair meeting publish "$M"
 [ "$(val version)" = 2 ] || fail "re-publish is not version 2"
 run $EX_OK as h2 meeting fetch "$M" "$T/h2"
