@@ -288,7 +288,7 @@ git --git-dir "$D/repo.git" log --format=%s | grep -q "Cuộc họp $M: biểu q
 run $EX_OK as chair meeting show "$M"
 cp "$T/out" "$T/show.before"
 kill -TERM "$pid"
-wait "$pid"
+wait "$pid" || fail "dinhd did not stop cleanly (status $?)"
 pid=
 start
 run $EX_OK as chair meeting show "$M"
