@@ -437,8 +437,13 @@ int meet_from_xml(struct meeting **out, const char *xml, size_t len)
 	*out = m;
 	m = NULL;
 out:
-	if (rc < 0 && rc != E_CORRUPT)
-		rc = err_set(E_CORRUPT, "meeting.xml: %s", err_detail());
+	if (rc < 0 && rc != E_CORRUPT) {
+		/* err_detail() is the buffer err_set() writes: copy it first. */
+		char why[200];
+
+		snprintf(why, sizeof(why), "%s", err_detail());
+		rc = err_set(E_CORRUPT, "meeting.xml: %s", why);
+	}
 	proto_node_free(root);
 	meet_free(m);
 	return rc;
