@@ -115,6 +115,22 @@ static const char *name_of(struct server *srv, const char *id)
 	return p ? p->name : id;
 }
 
+/* A person's position in the minutes, from their roles. */
+static const char *position_of(struct server *srv, const char *id)
+{
+	const struct person *p = people_by_id(srv->people, id);
+	unsigned r = p ? p->roles : 0;
+
+	return r & ROLE_CHAIR        ? "Chủ tịch UBND xã"
+	       : r & ROLE_VICE_CHAIR ? "Phó Chủ tịch UBND xã"
+	       : r & ROLE_SECRETARY  ? "Thư ký"
+	       : r & ROLE_CLERK      ? "Văn thư"
+	       : r & ROLE_OFFICER    ? "Công chức chuyên môn"
+	       : r & ROLE_DESK       ? "Bộ phận một cửa"
+	       : r & ROLE_DELEGATE   ? "Đại biểu"
+				     : NULL;
+}
+
 static void close_attendance(struct close_job *j, struct server *srv, const struct meeting *m)
 {
 	for (unsigned i = 0; i < m->n_members; i++) {
@@ -128,6 +144,8 @@ static void close_attendance(struct close_job *j, struct server *srv, const stru
 
 			a->position = S(j, pos);
 			g_free(pos);
+		} else {
+			a->position = S(j, position_of(srv, mm->id));
 		}
 		a->name = S(j, name_of(srv, mm->id));
 		a->present = mm->checkin != 0;
@@ -149,9 +167,16 @@ static void close_items(struct close_job *j, struct server *srv, const struct me
 	for (unsigned i = 0; i < m->n_items; i++) {
 		struct gen_minutes_item *gi = &j->items[i];
 
+		gi->votes = &j->votes[nv];
+		/* The minutes go to every member: a confidential item is only
+		 * named as such; its record (votes, conclusion) stays in git. */
+		if (m->items[i].confidential) {
+			gi->title = S(j, "Nội dung mật");
+			gi->content = S(j, "Nội dung, biểu quyết và kết luận ghi trong biên bản riêng.");
+			continue;
+		}
 		gi->title = S(j, m->items[i].title);
 		gi->conclusion = S(j, m->items[i].conclusion);
-		gi->votes = &j->votes[nv];
 		for (unsigned v = 0; v < m->n_votes; v++) {
 			struct gen_vote *gv;
 

@@ -250,6 +250,8 @@ for s in "BIÊN BẢN" "Phạm Văn Cường" "Nhà văn hóa thôn Nà Pàn" "4
 	"Thông qua báo cáo" "hoàn thiện báo cáo" "Hoàng Văn Em"; do
 	grep -q "$s" "$T/bien-ban.txt" || fail "the minutes lack '$s'"
 done
+grep -q "Công tác cán bộ" "$T/bien-ban.txt" && fail "the minutes name the confidential item"
+grep -q "Đại biểu" "$T/bien-ban.txt" || fail "the minutes lack the delegates' position"
 run $EX_SERVER as chair meeting goto "$M" 1 1
 
 # The minutes: the secretary signs, then the chair signs her signed copy.
