@@ -115,22 +115,6 @@ static const char *name_of(struct server *srv, const char *id)
 	return p ? p->name : id;
 }
 
-/* A person's position in the minutes, from their roles. */
-static const char *position_of(struct server *srv, const char *id)
-{
-	const struct person *p = people_by_id(srv->people, id);
-	unsigned r = p ? p->roles : 0;
-
-	return r & ROLE_CHAIR        ? "Chủ tịch UBND xã"
-	       : r & ROLE_VICE_CHAIR ? "Phó Chủ tịch UBND xã"
-	       : r & ROLE_SECRETARY  ? "Thư ký"
-	       : r & ROLE_CLERK      ? "Văn thư"
-	       : r & ROLE_OFFICER    ? "Công chức chuyên môn"
-	       : r & ROLE_DESK       ? "Bộ phận một cửa"
-	       : r & ROLE_DELEGATE   ? "Đại biểu"
-				     : NULL;
-}
-
 static void close_attendance(struct close_job *j, struct server *srv, const struct meeting *m)
 {
 	for (unsigned i = 0; i < m->n_members; i++) {
@@ -145,7 +129,7 @@ static void close_attendance(struct close_job *j, struct server *srv, const stru
 			a->position = S(j, pos);
 			g_free(pos);
 		} else {
-			a->position = S(j, position_of(srv, mm->id));
+			a->position = S(j, meet_position(srv, mm->id));
 		}
 		a->name = S(j, name_of(srv, mm->id));
 		a->present = mm->checkin != 0;
@@ -172,7 +156,8 @@ static void close_items(struct close_job *j, struct server *srv, const struct me
 		 * named as such; its record (votes, conclusion) stays in git. */
 		if (m->items[i].confidential) {
 			gi->title = S(j, "Nội dung mật");
-			gi->content = S(j, "Nội dung, biểu quyết và kết luận ghi trong biên bản riêng.");
+			gi->content =
+				S(j, "Nội dung, biểu quyết và kết luận ghi trong biên bản riêng.");
 			continue;
 		}
 		gi->title = S(j, m->items[i].title);

@@ -823,3 +823,18 @@ void meet_heading(GStringChunk *strs, struct server *srv, time_t at, struct gen_
 	h->date = g_string_chunk_insert(strs, day);
 	g_free(up);
 }
+
+const char *meet_position(struct server *srv, const char *id)
+{
+	const struct person *p = people_by_id(srv->people, id);
+	unsigned r = p ? p->roles : 0;
+
+	return r & ROLE_CHAIR        ? "Chủ tịch UBND xã"
+	       : r & ROLE_VICE_CHAIR ? "Phó Chủ tịch UBND xã"
+	       : r & ROLE_SECRETARY  ? "Thư ký"
+	       : r & ROLE_CLERK      ? "Văn thư"
+	       : r & ROLE_OFFICER    ? "Công chức chuyên môn"
+	       : r & ROLE_DESK       ? "Bộ phận một cửa"
+	       : r & ROLE_DELEGATE   ? "Đại biểu"
+				     : NULL;
+}

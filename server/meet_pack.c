@@ -63,6 +63,7 @@ struct pub_job {
 	struct gen_meeting gm;
 	struct gen_agenda_item items[MEET_ITEMS_MAX];
 	const char *people[MEET_MEMBERS_MAX];
+	const char *recipients[1];
 	struct pub_doc docs[MEET_ITEMS_MAX * MEET_DOCS_MAX];
 	unsigned n_docs;
 	uint32_t masks[MEET_ITEMS_MAX + 1];
@@ -296,7 +297,15 @@ static void pub_agenda(struct pub_job *j, struct server *srv, const struct meeti
 	j->gm.start = S(j, m->start);
 	j->gm.end = S(j, m->end);
 	j->gm.place = S(j, m->place);
-	j->gm.chair = S(j, chair ? chair->name : m->chair);
+	{
+		const char *pos = meet_position(srv, m->chair);
+		char *who = g_strdup_printf("%s%s%s", chair ? chair->name : m->chair,
+					    pos ? ", " : "", pos ? pos : "");
+
+		j->gm.chair = S(j, who);
+		g_free(who);
+	}
+	j->gm.recipients = (struct gen_list){j->recipients, 1};
 	j->gm.host = S(j, c);
 	for (unsigned i = 0; i < m->n_members && n < MEET_MEMBERS_MAX; i++) {
 		const struct person *p = people_by_id(srv->people, m->members[i].id);
@@ -456,6 +465,7 @@ int op_meeting_publish(struct session *s, uint32_t id, const struct proto_node *
 		return rc;
 	j = g_new0(struct pub_job, 1);
 	j->strs = g_string_chunk_new(4096);
+	j->recipients[0] = "Như thành phần mời";
 	j->sid = session_sid(s);
 	j->id = id;
 	snprintf(j->meeting, sizeof(j->meeting), "%s", m->id);

@@ -175,6 +175,9 @@ int meet_load(struct meet_set *set, struct server *srv);
  * commune ("UBND xã Mẫu Sơn": "UBND XÃ MẪU SƠN", "Mẫu Sơn"), the date of
  * @at; strings in @strs. */
 struct gen_head;
+/* A person's position for the commune's documents, from their roles
+ * ("Chủ tịch UBND xã", "Đại biểu"...), or NULL. */
+const char *meet_position(struct server *srv, const char *id);
 void meet_heading(GStringChunk *strs, struct server *srv, time_t at, struct gen_head *h);
 
 /* meet.c */
