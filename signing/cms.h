@@ -42,13 +42,24 @@ struct cms_result {
 int cms_sign(uint8_t **out, size_t *outlen, const struct sigkey *k, const uint8_t *data, size_t n,
 	     int pkcs7);
 
-/* Checks DER @der (@derlen bytes, no padding) over @data: integrity only;
- * trust is the caller's (trust.h) with r->certs.  With @tst, @der is an RFC 3161 timestamp token (a
- * document timestamp): its embedded TSTInfo is what is signed, and its messageImprint (SHA-2) must
- * be the digest of @data; its genTime is r->gen_time.  The caller calls cms_result_clear() after
- * any return. */
-int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const uint8_t *data,
-	      size_t n, int tst);
+/* A run of signed bytes; the signed data is the runs one after the other
+ * (a PDF's two byte ranges, hashed where they lie, without a copy). */
+struct cms_span {
+	const uint8_t *p;
+	size_t n;
+};
+
+/* Checks DER @der (@derlen bytes, no padding) over the @nspan runs @data:
+ * integrity only; trust is the caller's (trust.h) with r->certs.  With
+ * @tst, @der is an RFC 3161 timestamp token (a document timestamp): its
+ * embedded TSTInfo is what is signed, and its messageImprint (SHA-2) must
+ * be the digest of @data; its genTime is r->gen_time.  A SignerInfo with
+ * signed attributes is checked here (contentType, messageDigest over the
+ * runs, the signature over the attributes); one without them (the
+ * signature over the data itself) by GnuTLS on a joined copy.  The caller
+ * calls cms_result_clear() after any return. */
+int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const struct cms_span *data,
+	      size_t nspan, int tst);
 
 void cms_result_clear(struct cms_result *r);
 

@@ -434,7 +434,7 @@ int pdfsig_sign(uint8_t **out, size_t *outlen, const uint8_t *in, size_t inlen,
 	u.cms_max = cms_room(k);
 	rc = o->certify ? first_signature(in, inlen, o->certify) : E_OK;
 	if (rc == E_OK)
-		rc = pdf_doc_open(&u.doc, in, inlen);
+		rc = pdf_doc_open_borrowed(&u.doc, in, inlen);
 	if (rc == E_OK)
 		rc = pdf_write_new(&u.w, u.doc);
 	if (rc == E_OK)

@@ -40,7 +40,7 @@ static int pv_file_open(struct pv_file *f, const uint8_t *data, size_t len)
 	int rc;
 
 	memset(f, 0, sizeof(*f));
-	rc = pdf_doc_open(&last, data, len);
+	rc = pdf_doc_open_borrowed(&last, data, len);
 	if (rc < 0)
 		return rc;
 	x = pdf_doc_xref(last);
@@ -56,7 +56,7 @@ static int pv_file_open(struct pv_file *f, const uint8_t *data, size_t len)
 	/* A revision that is not a file by itself is read together with the
 	 * next one (a linearized file's two sections are one revision already). */
 	for (i = 0; rc == E_OK && i + 1 < x->nsec; i++) {
-		rc = pdf_doc_open(&f->rev[i], data, x->sec[i].end);
+		rc = pdf_doc_open_borrowed(&f->rev[i], data, x->sec[i].end);
 		if (rc == E_NOMEM)
 			return rc;
 		f->rev[i] = rc < 0 ? NULL : f->rev[i];
@@ -281,8 +281,9 @@ static int check_cms(struct pdfverify_sig *s, struct cms_result *cr, const struc
 		     const uint64_t v[4], const struct pdf_obj *c)
 {
 	const uint8_t *cms = (const uint8_t *)c->u.s.p;
-	size_t dl = der_len(cms, c->u.s.len), i, n, used = dl;
-	uint8_t *data, *der = NULL;
+	size_t dl = der_len(cms, c->u.s.len), i, used = dl;
+	struct cms_span span[2];
+	uint8_t *der = NULL;
 	int rc;
 
 	/* Other signers (NSS) write BER with indefinite lengths: re-encoded,
@@ -296,16 +297,9 @@ static int check_cms(struct pdfverify_sig *s, struct cms_result *cr, const struc
 			free(der);
 			return broken(s, "/Contents has bytes after its CMS");
 		}
-	n = (size_t)(v[1] + v[3]);
-	data = malloc(n ? n : 1);
-	if (!data) {
-		free(der);
-		return err_set(E_NOMEM, "signed bytes");
-	}
-	memcpy(data, f->data, (size_t)v[1]);
-	memcpy(data + v[1], f->data + v[2], (size_t)v[3]);
-	rc = cms_check(cr, der ? der : cms, dl, data, n, strcmp(s->subfilter, "ETSI.RFC3161") == 0);
-	free(data);
+	span[0] = (struct cms_span){f->data, (size_t)v[1]};
+	span[1] = (struct cms_span){f->data + v[2], (size_t)v[3]};
+	rc = cms_check(cr, der ? der : cms, dl, span, 2, strcmp(s->subfilter, "ETSI.RFC3161") == 0);
 	free(der);
 	if (rc < 0)
 		return rc;

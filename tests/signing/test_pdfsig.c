@@ -267,6 +267,70 @@ START_TEST(interop)
 }
 END_TEST
 
+/* The file @p with one hex digit of the string @pat (the first after @from,
+ * @skip digits in) changed: a copy, still a PDF the object layer reads. */
+static uint8_t *flip_hex_after(const uint8_t *p, size_t len, size_t from, const char *pat,
+			       size_t skip)
+{
+	uint8_t *c = malloc(len), *at;
+
+	ck_assert_ptr_nonnull(c);
+	memcpy(c, p, len);
+	at = memmem(c + from, len - from, pat, strlen(pat));
+	ck_assert_msg(at, "%s not found", pat);
+	at += strlen(pat) + skip;
+	*at = *at == '0' ? '1' : '0';
+	return c;
+}
+
+static void expect_broken(uint8_t *p, size_t len, const char *why)
+{
+	struct pdfverify_report *r = sf_verify(p, len, sf.tl);
+
+	ck_assert_uint_eq(r->n, 1);
+	ck_assert_msg(!r->sig[0].intact, "a changed file is intact");
+	ck_assert_msg(strstr(r->sig[0].integrity, why), "%s", r->sig[0].integrity);
+	pdfverify_report_free(r);
+	free(p);
+}
+
+/* A byte changed in either signed range, in the messageDigest or in the
+ * signature value of the CMS: not intact, for the reason it is not. */
+START_TEST(tampered_is_broken)
+{
+	size_t len, slen, v[4], dl;
+	uint8_t *in = tg_make(TG_TABLE, &len), *out, *c;
+	char hex[5] = {0};
+
+	out = sf_sign(in, len, sf.spec, NULL, 0, &slen);
+	sf_last_range(out, slen, v);
+	/* range 1: the binary comment of the header */
+	c = malloc(slen);
+	ck_assert_ptr_nonnull(c);
+	memcpy(c, out, slen);
+	ck_assert_int_eq(c[9], '%');
+	c[10] ^= 1;
+	expect_broken(c, slen, "messageDigest");
+	/* range 2: the name of the new field */
+	c = malloc(slen);
+	ck_assert_ptr_nonnull(c);
+	memcpy(c, out, slen);
+	((uint8_t *)memmem(c + v[2], slen - v[2], "(Signature", 10))[1] = 'T';
+	expect_broken(c, slen, "messageDigest");
+	/* the messageDigest attribute: OID 1.2.840.113549.1.9.4, SET, OCTET STRING */
+	expect_broken(flip_hex_after(out, slen, v[1], "2a864886f70d010904312204", 4), slen,
+		      "messageDigest");
+	/* the signature value: the CMS's last bytes (a DER of 2 length bytes) */
+	memcpy(hex, out + v[1] + 5, 4);
+	dl = 4 + strtoul(hex, NULL, 16);
+	ck_assert_int_eq(memcmp(out + v[1] + 1, "3082", 4), 0);
+	expect_broken(flip_hex_after(out, slen, v[1] + 1 + 2 * (dl - 8), "", 0), slen,
+		      "does not verify");
+	free(in);
+	free(out);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("pdfsig");
@@ -278,6 +342,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, sign_pkcs7_has_signing_time);
 	tcase_add_test(tc, serial_signatures);
 	tcase_add_test(tc, untrusted_is_not_broken);
+	tcase_add_test(tc, tampered_is_broken);
 	tcase_add_test(tc, keys);
 	tcase_add_test(tc, corpus_signed_valid);
 	tcase_add_loop_test(tc, interop, 0, 4);
