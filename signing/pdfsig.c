@@ -420,17 +420,17 @@ static int first_signature(const uint8_t *in, size_t len, int p)
 	return rc;
 }
 
-int pdfsig_sign(uint8_t **out, size_t *outlen, const uint8_t *in, size_t inlen,
-		const struct sigkey *k, const struct pdfsig_opts *o)
+/* The update of @in signed by @k: *upd (malloc'd) follows the input in
+ * the new file, its placeholders still empty; *sig the /Sig object. */
+static int prepare(uint8_t **upd, size_t *updlen, uint32_t *sig, size_t *cms_max, const uint8_t *in,
+		   size_t inlen, const struct sigkey *k, const struct pdfsig_opts *o)
 {
 	struct update u = {0};
 	time_t now = o->now ? o->now : time(NULL);
-	uint8_t *p = NULL;
-	size_t len = 0, a = 0, b = 0;
 	int rc;
 
-	*out = NULL;
-	*outlen = 0;
+	*upd = NULL;
+	*updlen = 0;
 	u.cms_max = cms_room(k);
 	rc = o->certify ? first_signature(in, inlen, o->certify) : E_OK;
 	if (rc == E_OK)
@@ -440,20 +440,76 @@ int pdfsig_sign(uint8_t **out, size_t *outlen, const uint8_t *in, size_t inlen,
 	if (rc == E_OK)
 		rc = build(&u, k, o, now);
 	if (rc == E_OK)
-		rc = pdf_write_finish(u.w, &p, &len);
-	if (rc == E_OK)
-		rc = fill_byterange(p, len, inlen, u.cms_max, &a, &b);
+		rc = pdf_write_update(u.w, upd, updlen);
+	*sig = u.sig.num;
+	*cms_max = u.cms_max;
+	pdf_write_free(u.w);
+	pdf_doc_free(u.doc);
+	return rc;
+}
+
+/* The new file @p (@len bytes, the input the first @inlen): fills the
+ * placeholders, signs, and verifies the result. */
+static int complete(uint8_t *p, size_t len, size_t inlen, size_t cms_max, uint32_t sig,
+		    const struct sigkey *k, const struct pdfsig_opts *o)
+{
+	size_t a = 0, b = 0;
+	int rc;
+
+	rc = fill_byterange(p, len, inlen, cms_max, &a, &b);
 	if (rc == E_OK)
 		rc = fill_contents(p, len, a, b, k, o);
 	if (rc == E_OK)
-		rc = check_result(p, len, u.sig.num);
-	pdf_write_free(u.w);
-	pdf_doc_free(u.doc);
+		rc = check_result(p, len, sig);
+	return rc;
+}
+
+int pdfsig_sign(uint8_t **out, size_t *outlen, const uint8_t *in, size_t inlen,
+		const struct sigkey *k, const struct pdfsig_opts *o)
+{
+	uint8_t *upd = NULL, *p = NULL;
+	size_t updlen = 0, cms_max = 0;
+	uint32_t sig = 0;
+	int rc;
+
+	*out = NULL;
+	*outlen = 0;
+	rc = prepare(&upd, &updlen, &sig, &cms_max, in, inlen, k, o);
+	if (rc == E_OK && !(p = malloc(inlen + updlen)))
+		rc = err_set(E_NOMEM, "signed file");
+	if (rc == E_OK) {
+		memcpy(p, in, inlen);
+		memcpy(p + inlen, upd, updlen);
+		rc = complete(p, inlen + updlen, inlen, cms_max, sig, k, o);
+	}
+	free(upd);
 	if (rc < 0) {
 		free(p);
 		return rc;
 	}
 	*out = p;
-	*outlen = len;
+	*outlen = inlen + updlen;
 	return E_OK;
+}
+
+int pdfsig_sign_buf(uint8_t *buf, size_t inlen, size_t cap, size_t *outlen, const struct sigkey *k,
+		    const struct pdfsig_opts *o)
+{
+	uint8_t *upd = NULL;
+	size_t updlen = 0, cms_max = 0;
+	uint32_t sig = 0;
+	int rc;
+
+	*outlen = 0;
+	rc = prepare(&upd, &updlen, &sig, &cms_max, buf, inlen, k, o);
+	if (rc == E_OK && updlen > cap - inlen)
+		rc = err_set(E_TOOBIG, "the signature's update of %zu bytes does not fit", updlen);
+	if (rc == E_OK) {
+		memcpy(buf + inlen, upd, updlen);
+		rc = complete(buf, inlen + updlen, inlen, cms_max, sig, k, o);
+	}
+	free(upd);
+	if (rc == E_OK)
+		*outlen = inlen + updlen;
+	return rc;
 }

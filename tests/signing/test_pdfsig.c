@@ -267,6 +267,44 @@ START_TEST(interop)
 }
 END_TEST
 
+/* Signing in place writes the same file as signing a copy but for the CMS
+ * (the key is ECDSA: its signatures differ), leaves the input part alone,
+ * and refuses a buffer without room for the update. */
+START_TEST(sign_in_place)
+{
+	struct pdfsig_opts o = {0};
+	struct sigkey *k = NULL;
+	size_t len, slen, blen = 0, v[4], w[4];
+	uint8_t *in = tg_make((enum tg_style)_i, &len), *out, *buf;
+	struct pdfverify_report *r;
+
+	o.now = 1767225600;
+	ck_assert_int_eq(sigkey_open(&k, sf.spec, NULL), E_OK);
+	ck_assert_int_eq(pdfsig_sign(&out, &slen, in, len, k, &o), E_OK);
+	buf = calloc(1, len + 100000);
+	ck_assert_ptr_nonnull(buf);
+	memcpy(buf, in, len);
+	ck_assert_int_eq(pdfsig_sign_buf(buf, len, slen - 1, &blen, k, &o), E_TOOBIG);
+	ck_assert_uint_eq(blen, 0);
+	ck_assert_int_eq(memcmp(buf, in, len), 0);
+	ck_assert_int_eq(pdfsig_sign_buf(buf, len, len + 100000, &blen, k, &o), E_OK);
+	ck_assert_uint_eq(blen, slen);
+	sf_last_range(buf, blen, v);
+	sf_last_range(out, slen, w);
+	ck_assert_int_eq(memcmp(v, w, sizeof(v)), 0);
+	ck_assert_int_eq(memcmp(buf, out, v[1]), 0);
+	ck_assert_int_eq(memcmp(buf + v[2], out + v[2], v[3]), 0);
+	r = sf_verify(buf, blen, sf.tl);
+	ck_assert_uint_eq(r->n, 1);
+	check_one(&r->sig[0], SF_SIGNER, "ETSI.CAdES.detached");
+	pdfverify_report_free(r);
+	sigkey_free(k);
+	free(buf);
+	free(in);
+	free(out);
+}
+END_TEST
+
 /* The file @p with one hex digit of the string @pat (the first after @from,
  * @skip digits in) changed: a copy, still a PDF the object layer reads. */
 static uint8_t *flip_hex_after(const uint8_t *p, size_t len, size_t from, const char *pat,
@@ -343,6 +381,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, serial_signatures);
 	tcase_add_test(tc, untrusted_is_not_broken);
 	tcase_add_test(tc, tampered_is_broken);
+	tcase_add_loop_test(tc, sign_in_place, 0, 3);
 	tcase_add_test(tc, keys);
 	tcase_add_test(tc, corpus_signed_valid);
 	tcase_add_loop_test(tc, interop, 0, 4);
