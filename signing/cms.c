@@ -1,7 +1,8 @@
 /*
- * cms.c: the detached CMS SignedData of PDF signatures, made and checked
- * with GnuTLS's pkcs7 API; the ESS signing-certificate-v2 attribute is
- * DER-encoded here (the only ASN.1 we write by hand).
+ * cms.c: checking the detached CMS SignedData of PDF signatures, with
+ * GnuTLS's pkcs7 API for the parsing and the certificates, and here the
+ * signed attributes against the digest of the byte ranges (made in
+ * cms_sign.c).
  */
 #include "config.h"
 
@@ -16,165 +17,6 @@
 #include "common/err.h"
 #include "signing/cms.h"
 #include "signing/keys.h"
-
-#define OID_SIGNING_CERT_V2 "1.2.840.113549.1.9.16.2.47"
-#define DER_MAX 2048
-
-struct der {
-	uint8_t p[DER_MAX];
-	size_t n;
-	int over;
-};
-
-/* Appends tag, length and @len bytes of @v. */
-static void der_put(struct der *d, uint8_t tag, const void *v, size_t len)
-{
-	uint8_t h[4];
-	size_t hn = 0;
-
-	h[hn++] = tag;
-	if (len < 128) {
-		h[hn++] = (uint8_t)len;
-	} else if (len < 256) {
-		h[hn++] = 0x81;
-		h[hn++] = (uint8_t)len;
-	} else {
-		h[hn++] = 0x82;
-		h[hn++] = (uint8_t)(len >> 8);
-		h[hn++] = (uint8_t)len;
-	}
-	if (len > 0xffff || d->n + hn + len > sizeof(d->p)) {
-		d->over = 1;
-		return;
-	}
-	memcpy(d->p + d->n, h, hn);
-	memcpy(d->p + d->n + hn, v, len);
-	d->n += hn + len;
-}
-
-/* Wraps the content of @d in @tag. */
-static void der_wrap(struct der *d, uint8_t tag)
-{
-	struct der t = {{0}, 0, d->over};
-
-	der_put(&t, tag, d->p, d->n);
-	*d = t;
-}
-
-static void der_cat(struct der *d, const struct der *s)
-{
-	if (s->over || d->n + s->n > sizeof(d->p)) {
-		d->over = 1;
-		return;
-	}
-	memcpy(d->p + d->n, s->p, s->n);
-	d->n += s->n;
-}
-
-/* SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 } with
- * one ESSCertIDv2 { certHash (SHA-256, the default algorithm, so omitted),
- * issuerSerial { GeneralNames { [4] issuer Name }, serialNumber } }. */
-static int ess_v2(struct der *out, gnutls_x509_crt_t crt)
-{
-	struct der gn;
-	gnutls_datum_t der = {NULL, 0}, issuer = {NULL, 0};
-	uint8_t hash[32], serial[64], ser[65];
-	size_t sn = sizeof(serial), n = 0;
-	int rc;
-
-	rc = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der);
-	if (rc == 0)
-		rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, der.data, der.size, hash);
-	if (rc == 0)
-		rc = gnutls_x509_crt_get_raw_issuer_dn(crt, &issuer);
-	if (rc == 0)
-		rc = gnutls_x509_crt_get_serial(crt, serial, &sn);
-	if (rc < 0) {
-		rc = keys_err(rc, "signing-certificate-v2");
-		goto out;
-	}
-	if (sn && (serial[0] & 0x80))
-		ser[n++] = 0;
-	memcpy(ser + n, serial, sn);
-	n += sn;
-	memset(&gn, 0, sizeof(gn));
-	memset(out, 0, sizeof(*out));
-	der_put(&gn, 0xa4, issuer.data, issuer.size); /* directoryName */
-	der_wrap(&gn, 0x30);                          /* GeneralNames */
-	der_put(&gn, 0x02, ser, n);                   /* serialNumber */
-	der_wrap(&gn, 0x30);                          /* IssuerSerial */
-	der_put(out, 0x04, hash, sizeof(hash));       /* certHash */
-	der_cat(out, &gn);
-	der_wrap(out, 0x30); /* ESSCertIDv2 */
-	der_wrap(out, 0x30); /* SEQUENCE OF */
-	der_wrap(out, 0x30); /* SigningCertificateV2 */
-	if (out->over)
-		rc = err_set(E_CRYPTO, "signing-certificate-v2: issuer name too long");
-out:
-	gnutls_free(der.data);
-	gnutls_free(issuer.data);
-	return rc;
-}
-
-static int sign_p7(gnutls_pkcs7_t p7, const struct sigkey *k, const gnutls_datum_t *data, int pkcs7)
-{
-	gnutls_pkcs7_attrs_t attrs = NULL;
-	gnutls_x509_crt_t *chain;
-	size_t n = sigkey_chain(k, &chain), i;
-	unsigned flags = GNUTLS_PKCS7_INCLUDE_CERT;
-	struct der ess;
-	gnutls_datum_t v;
-	int rc = E_OK;
-
-	for (i = 1; rc >= 0 && i < n; i++)
-		rc = gnutls_pkcs7_set_crt(p7, chain[i]);
-	if (rc < 0)
-		return keys_err(rc, "CMS certificates");
-	if (pkcs7) {
-		flags |= GNUTLS_PKCS7_INCLUDE_TIME;
-	} else {
-		rc = ess_v2(&ess, chain[0]);
-		if (rc < 0)
-			return rc;
-		v.data = ess.p;
-		v.size = (unsigned)ess.n;
-		rc = gnutls_pkcs7_add_attr(&attrs, OID_SIGNING_CERT_V2, &v, 0);
-		if (rc < 0)
-			return keys_err(rc, "signing-certificate-v2");
-	}
-	rc = gnutls_pkcs7_sign(p7, chain[0], sigkey_privkey(k), data, attrs, NULL,
-			       GNUTLS_DIG_SHA256, flags);
-	gnutls_pkcs7_attrs_deinit(attrs);
-	return rc < 0 ? keys_err(rc, "CMS signature") : E_OK;
-}
-
-int cms_sign(uint8_t **out, size_t *outlen, const struct sigkey *k, const uint8_t *data, size_t n,
-	     int pkcs7)
-{
-	gnutls_pkcs7_t p7 = NULL;
-	gnutls_datum_t d = {(unsigned char *)data, (unsigned)n}, der = {NULL, 0};
-	int rc;
-
-	*out = NULL;
-	*outlen = 0;
-	rc = gnutls_pkcs7_init(&p7);
-	if (rc < 0)
-		return keys_err(rc, "CMS");
-	rc = sign_p7(p7, k, &d, pkcs7);
-	if (rc == E_OK && (rc = gnutls_pkcs7_export2(p7, GNUTLS_X509_FMT_DER, &der)) < 0)
-		rc = keys_err(rc, "CMS export");
-	if (rc == E_OK) {
-		*out = malloc(der.size);
-		if (!*out)
-			rc = err_set(E_NOMEM, "CMS");
-		else
-			memcpy(*out, der.data, der.size);
-		*outlen = *out ? der.size : 0;
-	}
-	gnutls_free(der.data);
-	gnutls_pkcs7_deinit(p7);
-	return rc;
-}
 
 void cms_result_clear(struct cms_result *r)
 {
@@ -521,12 +363,32 @@ static int verify_attrs(int *grc, gnutls_x509_crt_t signer,
 	return E_OK;
 }
 
-/* The signature of @der by @signer over @data: r->intact, or r->why. */
+/* The data a CMS signs: runs of bytes, and their SHA-256 when the caller
+ * has it (cms_check). */
+struct signed_data {
+	const struct cms_span *span;
+	size_t n;
+	const uint8_t *sha256;
+};
+
+/* The digest @dig of @sd into @h: the caller's SHA-256 when it has it,
+ * else hashed here; its length, 0 on failure. */
+static size_t data_digest(const struct signed_data *sd, gnutls_digest_algorithm_t dig,
+			  uint8_t h[64])
+{
+	if (sd->sha256 && dig == GNUTLS_DIG_SHA256) {
+		memcpy(h, sd->sha256, 32);
+		return 32;
+	}
+	return hash_spans(dig, sd->span, sd->n, h);
+}
+
+/* The signature of @der by @signer over @sd: r->intact, or r->why. */
 static int check_signature(struct cms_result *r, gnutls_pkcs7_t p7,
 			   const gnutls_pkcs7_signature_info_st *info, gnutls_x509_crt_t signer,
-			   const gnutls_datum_t *der, const struct cms_span *data, size_t nspan,
-			   int tst)
+			   const gnutls_datum_t *der, const struct signed_data *sd, int tst)
 {
+	gnutls_digest_algorithm_t dig = gnutls_sign_get_hash_algorithm(info->algo);
 	struct cms_span ctype, attrs;
 	const char *why = NULL;
 	uint8_t h[64];
@@ -538,8 +400,8 @@ static int check_signature(struct cms_result *r, gnutls_pkcs7_t p7,
 	else if (signer_attrs(der->data, der->size, &ctype, &attrs) < 0)
 		why = "unreadable SignedData";
 	else if (!attrs.n)
-		rc = verify_joined(&grc, p7, signer, data, nspan);
-	else if (!(hl = hash_spans(gnutls_sign_get_hash_algorithm(info->algo), data, nspan, h)))
+		rc = verify_joined(&grc, p7, signer, sd->span, sd->n);
+	else if (!(hl = data_digest(sd, dig, h)))
 		why = "the CMS's digest algorithm is not supported";
 	else if (!(why = attrs_fault(attrs, ctype, h, hl)))
 		rc = verify_attrs(&grc, signer, info, attrs);
@@ -588,7 +450,7 @@ static int load_certs(gnutls_pkcs7_t p7, const gnutls_pkcs7_signature_info_st *i
 }
 
 static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_t *der,
-		    const struct cms_span *data, size_t nspan, int tst)
+		    const struct signed_data *sd, int tst)
 {
 	gnutls_pkcs7_signature_info_st info;
 	gnutls_x509_crt_t *certs = r->certs;
@@ -612,9 +474,9 @@ static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_
 		r->signer = cert_cn(certs[0]);
 		cert_fpr(r->cert_sha256, certs[0]);
 		/* time is a trust matter, reported by trust_check() */
-		rc = check_signature(r, p7, &info, certs[0], der, data, nspan, tst);
+		rc = check_signature(r, p7, &info, certs[0], der, sd, tst);
 		if (rc == E_OK && r->intact && tst)
-			check_tst(r, p7, data, nspan);
+			check_tst(r, p7, sd->span, sd->n);
 	}
 	if (!found) {
 		for (i = 0; i < r->n_certs; i++)
@@ -626,7 +488,7 @@ static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_
 }
 
 int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const struct cms_span *data,
-	      size_t nspan, int tst)
+	      size_t nspan, int tst, const uint8_t *sha256)
 {
 	gnutls_pkcs7_t p7 = NULL;
 	gnutls_datum_t d = {(unsigned char *)der, (unsigned)derlen}, emb = {NULL, 0};
@@ -647,7 +509,7 @@ int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const str
 		gnutls_free(emb.data);
 		rc = E_OK;
 	} else {
-		rc = check_p7(r, p7, &d, data, nspan, tst);
+		rc = check_p7(r, p7, &d, &(struct signed_data){data, nspan, sha256}, tst);
 	}
 	gnutls_pkcs7_deinit(p7);
 	return rc;

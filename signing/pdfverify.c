@@ -284,6 +284,7 @@ static int check_cms(struct pdfverify_sig *s, struct cms_result *cr, const struc
 	size_t dl = der_len(cms, c->u.s.len), i, used = dl;
 	struct cms_span span[2];
 	uint8_t *der = NULL;
+	int known;
 	int rc;
 
 	/* Other signers (NSS) write BER with indefinite lengths: re-encoded,
@@ -299,7 +300,10 @@ static int check_cms(struct pdfverify_sig *s, struct cms_result *cr, const struc
 		}
 	span[0] = (struct cms_span){f->data, (size_t)v[1]};
 	span[1] = (struct cms_span){f->data + v[2], (size_t)v[3]};
-	rc = cms_check(cr, der ? der : cms, dl, span, 2, strcmp(s->subfilter, "ETSI.RFC3161") == 0);
+	known = f->known && f->known->obj == s->obj &&
+		memcmp(f->known->range, v, sizeof(f->known->range)) == 0;
+	rc = cms_check(cr, der ? der : cms, dl, span, 2, strcmp(s->subfilter, "ETSI.RFC3161") == 0,
+		       known ? f->known->sha256 : NULL);
 	free(der);
 	if (rc < 0)
 		return rc;
@@ -393,6 +397,12 @@ static int check_all(struct pv_file *f, struct pdfverify_report *r, struct cms_r
 int pdfverify_data(struct pdfverify_report **out, const uint8_t *data, size_t len,
 		   const struct trust *t)
 {
+	return pdfverify_data_known(out, data, len, t, NULL);
+}
+
+int pdfverify_data_known(struct pdfverify_report **out, const uint8_t *data, size_t len,
+			 const struct trust *t, const struct pdfverify_known *known)
+{
 	struct pv_file f;
 	struct walk w = {&f, NULL, 0, 0};
 	struct cms_result *cr = NULL;
@@ -404,6 +414,7 @@ int pdfverify_data(struct pdfverify_report **out, const uint8_t *data, size_t le
 	if (!w.r)
 		return err_set(E_NOMEM, "report");
 	rc = pv_file_open(&f, data, len);
+	f.known = known;
 	w.r->revisions = f.nrev;
 	for (w.rev = 0; rc == E_OK && w.rev < f.nrev; w.rev++)
 		if (f.rev[w.rev])

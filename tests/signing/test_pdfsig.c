@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gnutls/crypto.h>
+
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "tests/pdf/pdfgen.h"
@@ -305,6 +307,50 @@ START_TEST(sign_in_place)
 }
 END_TEST
 
+/* A digest the caller knows stands for the hash of the ranges only when
+ * the /ByteRange is the one it names, and is compared with the CMS's
+ * messageDigest like a digest computed here. */
+START_TEST(known_digest)
+{
+	struct pdfverify_known k = {0};
+	struct pdfverify_report *r;
+	size_t len, slen, v[4], i;
+	uint8_t *in = tg_make(TG_STREAM, &len), *out;
+	gnutls_hash_hd_t h;
+
+	out = sf_sign(in, len, sf.spec, NULL, 0, &slen);
+	sf_last_range(out, slen, v);
+	r = sf_verify(out, slen, NULL);
+	k.obj = r->sig[0].obj;
+	pdfverify_report_free(r);
+	for (i = 0; i < 4; i++)
+		k.range[i] = v[i];
+	ck_assert_int_eq(gnutls_hash_init(&h, GNUTLS_DIG_SHA256), 0);
+	ck_assert_int_eq(gnutls_hash(h, out, v[1]), 0);
+	ck_assert_int_eq(gnutls_hash(h, out + v[2], v[3]), 0);
+	gnutls_hash_deinit(h, k.sha256);
+	ck_assert_int_eq(pdfverify_data_known(&r, out, slen, NULL, &k), E_OK);
+	ck_assert_msg(r->sig[0].intact, "%s", r->sig[0].integrity);
+	pdfverify_report_free(r);
+	k.sha256[5] ^= 1;
+	ck_assert_int_eq(pdfverify_data_known(&r, out, slen, NULL, &k), E_OK);
+	ck_assert(!r->sig[0].intact);
+	ck_assert_msg(strstr(r->sig[0].integrity, "messageDigest"), "%s", r->sig[0].integrity);
+	pdfverify_report_free(r);
+	k.range[3]--; /* another range: the digest is not used, the file is hashed */
+	ck_assert_int_eq(pdfverify_data_known(&r, out, slen, NULL, &k), E_OK);
+	ck_assert_msg(r->sig[0].intact, "%s", r->sig[0].integrity);
+	pdfverify_report_free(r);
+	k.range[3]++;
+	k.obj++; /* another signature's */
+	ck_assert_int_eq(pdfverify_data_known(&r, out, slen, NULL, &k), E_OK);
+	ck_assert_msg(r->sig[0].intact, "%s", r->sig[0].integrity);
+	pdfverify_report_free(r);
+	free(in);
+	free(out);
+}
+END_TEST
+
 /* The file @p with one hex digit of the string @pat (the first after @from,
  * @skip digits in) changed: a copy, still a PDF the object layer reads. */
 static uint8_t *flip_hex_after(const uint8_t *p, size_t len, size_t from, const char *pat,
@@ -381,6 +427,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, serial_signatures);
 	tcase_add_test(tc, untrusted_is_not_broken);
 	tcase_add_test(tc, tampered_is_broken);
+	tcase_add_test(tc, known_digest);
 	tcase_add_loop_test(tc, sign_in_place, 0, 3);
 	tcase_add_test(tc, keys);
 	tcase_add_test(tc, corpus_signed_valid);
