@@ -357,9 +357,10 @@ int cmd_pdf_verify(const struct cli *c, int argc, char **argv)
 {
 	struct pdfverify_report *r = NULL;
 	struct trust *tr = NULL;
-	char *trust[TRUST_MAX], *crl[TRUST_MAX], *data = NULL;
+	struct fs_map m = {0};
+	char *trust[TRUST_MAX], *crl[TRUST_MAX];
 	const char *file = NULL;
-	size_t nt = 0, nc = 0, len = 0, i;
+	size_t nt = 0, nc = 0, i;
 	int rc, ex;
 
 	(void)c;
@@ -380,10 +381,13 @@ int cmd_pdf_verify(const struct cli *c, int argc, char **argv)
 	if (!file || (nc && !nt))
 		return cli_usage_error(_(VERIFY_USAGE));
 	rc = load_trust(&tr, trust, nt, crl, nc);
+	/* mapped, not read: the file is checked where it lies */
 	if (rc == E_OK)
-		rc = fs_read_file(file, PDF_DOC_SIZE_MAX, &data, &len);
+		rc = fs_map_file(&m, file, PDF_DOC_SIZE_MAX, 0);
 	if (rc == E_OK)
-		rc = pdfverify_data(&r, (const uint8_t *)data, len, tr);
+		rc = pdfverify_data(&r, m.p, m.len, tr);
+	if (rc == E_OK && fs_map_changed(&m, file))
+		rc = err_set(E_IO, "%s changed while it was being verified", file);
 	if (rc < 0) {
 		ex = cli_fail(rc);
 		goto out;
@@ -399,6 +403,6 @@ int cmd_pdf_verify(const struct cli *c, int argc, char **argv)
 out:
 	pdfverify_report_free(r);
 	trust_free(tr);
-	free(data);
+	fs_unmap(&m);
 	return ex;
 }
