@@ -52,6 +52,7 @@ static void print_help(void)
 		 "  wf list                    workflows, their actions, the procedure catalogue\n"
 		 "  pdf info|text|render       read a PDF on this machine, in a sandbox\n"
 		 "  pdf gen                    generate a receipt, agenda, minutes or register\n"
+		 "  meeting ...                paperless meetings: publish, follow, vote, minutes\n"
 		 "\n"
 		 "The identity's password is read from --password-file, else from the\n"
 		 "environment variable DINH_PASSWORD, else asked on the terminal.\n"
@@ -568,9 +569,10 @@ int cli_main(int argc, char **argv)
 		const char *name;
 		int (*fn)(const struct cli *, int, char **);
 	} cmds[] = {
-		{"ping", cmd_ping}, {"whoami", cmd_whoami}, {"user", cmd_user},
-		{"hall", cmd_hall}, {"cert", cmd_cert},     {"file", cmd_file},
-		{"doc", cmd_doc},   {"wf", cmd_wf},         {"pdf", cmd_pdf},
+		{"ping", cmd_ping},       {"whoami", cmd_whoami}, {"user", cmd_user},
+		{"hall", cmd_hall},       {"cert", cmd_cert},     {"file", cmd_file},
+		{"doc", cmd_doc},         {"wf", cmd_wf},         {"pdf", cmd_pdf},
+		{"meeting", cmd_meeting},
 	};
 	struct cli c;
 	int ex, i = 0;

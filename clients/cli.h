@@ -8,6 +8,7 @@
 #define DINH_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct client;
@@ -97,6 +98,8 @@ int cmd_cert(const struct cli *c, int argc, char **argv);
 int cmd_file(const struct cli *c, int argc, char **argv);
 int cmd_doc(const struct cli *c, int argc, char **argv);
 int cmd_wf(const struct cli *c, int argc, char **argv);
+/* cmd_meet.c: `dinh meeting ...`. */
+int cmd_meeting(const struct cli *c, int argc, char **argv);
 /* cmd_pdf.c: `dinh pdf info|text|render FILE`, offline, in the sandbox;
  * `dinh pdf gen` goes to cmd_pdf_gen. */
 int cmd_pdf(const struct cli *c, int argc, char **argv);
@@ -115,6 +118,9 @@ void cli_help_docq(void);
 /* cmd_file.c: downloads the stored file @hex to @outp (resuming, verified). */
 struct client;
 int cli_download(struct client *cl, const char *hex, const char *outp);
+/* The same in CHUNK frames of @chunk data bytes (4096 to 262144; 0: the
+ * server's default), so a link that drops often keeps each whole chunk. */
+int cli_download_chunked(struct client *cl, const char *hex, const char *outp, uint32_t chunk);
 /* Uploads the file @path (resuming); its SHA-256 in hex into @hex. */
 int cli_upload(struct client *cl, const char *path, char hex[65]);
 /* cmd_pdfsrv.c: `dinh pdf sign --server`, `dinh pdf seal`, `dinh pdf verify

@@ -373,6 +373,47 @@ int client_next_event(struct client *cl, struct proto_node **ev)
 	return E_OK;
 }
 
+static int err_of(const struct proto_node *n);
+
+int client_wait_event(struct client *cl, unsigned timeout_ms, struct proto_node **ev)
+{
+	struct proto_frame f;
+	struct proto_node *n = NULL;
+	int rc;
+
+	if (client_next_event(cl, ev) == E_OK)
+		return E_OK;
+	gnutls_record_set_timeout(cl->tls, timeout_ms);
+	for (;;) {
+		if ((rc = read_frame(cl, &f)) < 0)
+			break;
+		if (f.type == PROTO_T_CHUNK)
+			continue;
+		if ((rc = proto_control_parse(f.body, f.len, &n)) < 0) {
+			cl->dead = 1;
+			break;
+		}
+		if (strcmp(n->name, "event") == 0) {
+			*ev = n;
+			rc = E_OK;
+			break;
+		}
+		if (strcmp(n->name, "bye") == 0 ||
+		    (strcmp(n->name, "err") == 0 && !proto_attr(n, "id"))) {
+			cl->dead = 1;
+			rc = strcmp(n->name, "bye") == 0
+				     ? err_set(E_SHUTDOWN, "the server closed the session")
+				     : err_of(n);
+			proto_node_free(n);
+			break;
+		}
+		proto_node_free(n); /* a late reply nobody waits for */
+		n = NULL;
+	}
+	gnutls_record_set_timeout(cl->tls, cl->io_timeout_ms);
+	return rc;
+}
+
 /* The E_* code of an <err> node, with its text as detail. */
 static int err_of(const struct proto_node *n)
 {

@@ -86,6 +86,11 @@ int client_recv_chunk(struct client *cl, uint32_t id, struct proto_chunk *c);
 /* Takes the oldest queued event (owned by the caller); E_NOTFOUND if none. */
 int client_next_event(struct client *cl, struct proto_node **ev);
 
+/* The oldest queued event, else waits up to @timeout_ms for one to arrive
+ * (replies nobody waits for are dropped): E_OK with *ev owned by the
+ * caller, E_TIMEOUT, or the error that ended the connection. */
+int client_wait_event(struct client *cl, unsigned timeout_ms, struct proto_node **ev);
+
 /* Splits "host:port", "[v6]:port", "host" (port = @def_port) into malloc'd
  * parts; E_INVAL for an empty host or a bad port. */
 int client_parse_addr(const char *addr, const char *def_port, char **host, char **port);

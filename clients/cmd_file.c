@@ -270,14 +270,16 @@ static int recv_chunks(struct client *cl, uint32_t id, const uint8_t sha[32], in
 }
 
 /* Asks for @hex from @offset; *size gets the whole size. */
-static int get_request(struct client *cl, const char *hex, uint64_t offset, uint32_t *id,
-		       uint64_t *size)
+static int get_request(struct client *cl, const char *hex, uint64_t offset, uint32_t chunk,
+		       uint32_t *id, uint64_t *size)
 {
 	struct proto_node *req = proto_node_new("req"), *resp = NULL;
 	int rc;
 
 	if (!req || proto_node_set(req, "op", "file.get") < 0 ||
-	    proto_node_set(req, "sha256", hex) < 0 || proto_node_set_u64(req, "offset", offset) < 0)
+	    proto_node_set(req, "sha256", hex) < 0 ||
+	    proto_node_set_u64(req, "offset", offset) < 0 ||
+	    (chunk && proto_node_set_u64(req, "chunk", chunk) < 0))
 		rc = err_set(E_NOMEM, "request");
 	else
 		rc = client_send_req(cl, req, id);
@@ -292,7 +294,7 @@ static int get_request(struct client *cl, const char *hex, uint64_t offset, uint
 
 /* Downloads into @part (resuming), verifies and renames to @outp. */
 static int get_file(struct client *cl, const uint8_t sha[32], const char *hex, const char *outp,
-		    const char *part)
+		    const char *part, uint32_t chunk)
 {
 	struct stat st;
 	uint8_t got[32];
@@ -306,7 +308,7 @@ static int get_file(struct client *cl, const uint8_t sha[32], const char *hex, c
 		goto out;
 	}
 	off = (uint64_t)st.st_size;
-	rc = get_request(cl, hex, off, &id, &size);
+	rc = get_request(cl, hex, off, chunk, &id, &size);
 	if (rc == E_OK && off > size)
 		rc = err_set(E_HASH, "%s is larger than the file on the server", part);
 	if (rc == E_OK)
@@ -326,7 +328,7 @@ out:
 	return rc;
 }
 
-int cli_download(struct client *cl, const char *hex, const char *outp)
+int cli_download_chunked(struct client *cl, const char *hex, const char *outp, uint32_t chunk)
 {
 	uint8_t sha[32];
 	char *part = NULL;
@@ -336,9 +338,14 @@ int cli_download(struct client *cl, const char *hex, const char *outp)
 		return err_set(E_PROTO, "the server named no file");
 	if (asprintf(&part, "%s.part", outp) < 0)
 		return err_set(E_NOMEM, "path");
-	rc = get_file(cl, sha, hex, outp, part);
+	rc = get_file(cl, sha, hex, outp, part, chunk);
 	free(part);
 	return rc;
+}
+
+int cli_download(struct client *cl, const char *hex, const char *outp)
+{
+	return cli_download_chunked(cl, hex, outp, 0);
 }
 
 static int do_get(const struct cli *c, int argc, char **argv)
@@ -382,7 +389,7 @@ static int do_get(const struct cli *c, int argc, char **argv)
 		return cli_fail(err_set(E_NOMEM, "path"));
 	ex = cli_connect(&cl, c);
 	if (ex == CLI_EXIT_OK) {
-		rc = get_file(cl, sha, hex, outp, part);
+		rc = get_file(cl, sha, hex, outp, part, 0);
 		if (rc < 0)
 			ex = cli_fail(rc);
 		else

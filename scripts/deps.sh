@@ -9,7 +9,7 @@ LIBS="libgnutls28-dev libxml2-dev libglib2.0-dev libpoppler-glib-dev libgit2-dev
 	libcairo2-dev libpango1.0-dev libqrencode-dev libmicrohttpd-dev"
 FONTS="fonts-liberation2 fonts-dejavu-core"
 TOOLS="gnutls-bin locales valgrind clang-format qpdf poppler-utils zbar-tools softhsm2 p11-kit libnss3-tools
-	openssl curl"
+	openssl curl chromium python3"
 PKGS="$BUILD $LIBS $FONTS $TOOLS $*"
 
 missing=""

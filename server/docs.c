@@ -129,6 +129,10 @@ static void docs_results(struct loop *l, int fd, unsigned events, void *arg)
 
 	for (struct store_req *r = store_reap(srv->store), *n; r; r = n) {
 		n = r->next;
+		if (r->answer) {
+			r->answer(srv, r); /* frees r */
+			continue;
+		}
 		docs_answer(srv, r);
 		explicit_bzero(r->secret, sizeof(r->secret));
 		store_req_free(r);

@@ -22,6 +22,7 @@
 #include "server/pdfs.h"
 #include "server/files.h"
 #include "server/handlers.h"
+#include "server/meet.h"
 #include "server/people.h"
 #include "server/server.h"
 #include "server/session.h"
@@ -35,6 +36,8 @@
 /* Registers and statistics: the leaders, the clerk who keeps the books and
  * the one-stop desk (the dossier book). */
 #define ROLES_REGISTERS (ROLE_ADMIN | ROLE_CHAIR | ROLE_VICE_CHAIR | ROLE_CLERK | ROLE_DESK)
+/* Who organises meetings. */
+#define ROLES_MEETING (ROLE_ADMIN | ROLE_CHAIR | ROLE_VICE_CHAIR | ROLE_CLERK | ROLE_SECRETARY)
 
 #define ROLES_UPLOAD                                                                              \
 	(ROLE_ADMIN | ROLE_CHAIR | ROLE_VICE_CHAIR | ROLE_CLERK | ROLE_OFFICER | ROLE_SECRETARY | \
@@ -608,6 +611,7 @@ struct get_ctx {
 	uint8_t sha256[32];
 	uint64_t off;
 	uint64_t size;
+	size_t chunk; /* data bytes per CHUNK frame */
 };
 
 static void get_free(void *arg)
@@ -626,7 +630,7 @@ static int get_pump(struct session *s, uint32_t id, void *arg)
 
 	do {
 		uint64_t left = ctx->size - ctx->off;
-		size_t want = left < HANDLERS_GET_CHUNK ? (size_t)left : HANDLERS_GET_CHUNK;
+		size_t want = left < ctx->chunk ? (size_t)left : ctx->chunk;
 		ssize_t n;
 		int rc;
 		/* The file is read straight into the output queue: no copy. */
@@ -662,6 +666,12 @@ static int op_file_get(struct session *s, uint32_t id, const struct proto_node *
 		rc = need_u64(req, "offset", &off);
 	if (rc < 0)
 		return rc;
+	/* A hall terminal downloads only the packs of its meetings (and the
+	 * pages rendered for it, which pdf.render names). */
+	if (session_person(s)->kind == PERSON_KIND_HALL &&
+	    !meet_may_get(session_server(s), session_person(s), proto_attr(req, "sha256")) &&
+	    !pdfs_rendered_for(session_server(s), proto_attr(req, "sha256")))
+		return err_set(E_NOTFOUND, "no such file in your meetings");
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return err_set(E_NOMEM, "file.get");
@@ -675,6 +685,18 @@ static int op_file_get(struct session *s, uint32_t id, const struct proto_node *
 		goto out;
 	}
 	ctx->off = off;
+	ctx->chunk = HANDLERS_GET_CHUNK;
+	/* A weak link asks for small chunks: what arrived whole is kept. */
+	if (proto_attr(req, "chunk")) {
+		uint64_t c = 0;
+
+		if (proto_attr_u64(req, "chunk", &c) < 0 || c < 4096 || c > HANDLERS_GET_CHUNK) {
+			rc = err_set(E_INVAL, "attribute chunk must be 4096 to %d bytes",
+				     HANDLERS_GET_CHUNK);
+			goto out;
+		}
+		ctx->chunk = (size_t)c;
+	}
 	memcpy(ctx->sha256, sha, 32);
 	body = proto_node_new("resp");
 	if (!body || proto_node_set_u64(body, "size", ctx->size) < 0) {
@@ -737,6 +759,28 @@ static const struct handler handlers[] = {
 	{"pdf.sign", ROLE_CLERK | ROLE_CHAIR | ROLE_VICE_CHAIR | ROLE_ADMIN, op_pdf_sign},
 	{"pdf.sign.prepare", ROLE_ANY & ~ROLE_HALL, op_pdf_sign_prepare},
 	{"pdf.sign.finish", ROLE_ANY & ~ROLE_HALL, op_pdf_sign_finish},
+	/* Meetings: the meeting's own chair, secretary and members are checked
+	 * by each operation (server/meet*.c). */
+	{"meeting.create", ROLES_MEETING, op_meeting_create},
+	{"meeting.edit", ROLE_ANY & ~ROLE_HALL, op_meeting_edit},
+	{"meeting.list", ROLE_ANY, op_meeting_list},
+	{"meeting.show", ROLE_ANY, op_meeting_show},
+	{"meeting.publish", ROLE_ANY & ~ROLE_HALL, op_meeting_publish},
+	{"meeting.manifest", ROLE_ANY, op_meeting_manifest},
+	{"meeting.ready", ROLE_ANY, op_meeting_ready},
+	{"meeting.readiness", ROLE_ANY & ~ROLE_HALL, op_meeting_readiness},
+	{"meeting.join", ROLE_ANY, op_meeting_join},
+	{"meeting.goto", ROLE_ANY & ~ROLE_HALL, op_meeting_goto},
+	{"meeting.checkin", ROLE_ANY, op_meeting_checkin},
+	{"meeting.speak", ROLE_ANY & ~ROLE_HALL, op_meeting_speak},
+	{"meeting.note", ROLE_ANY & ~ROLE_HALL, op_meeting_note},
+	{"meeting.vote.open", ROLE_ANY & ~ROLE_HALL, op_meeting_vote_open},
+	{"meeting.vote", ROLE_ANY & ~ROLE_HALL, op_meeting_vote},
+	{"meeting.vote.close", ROLE_ANY & ~ROLE_HALL, op_meeting_vote_close},
+	{"meeting.vote.show", ROLE_ANY, op_meeting_vote_show},
+	{"meeting.conclude", ROLE_ANY & ~ROLE_HALL, op_meeting_conclude},
+	{"meeting.close", ROLE_ANY & ~ROLE_HALL, op_meeting_close},
+	{"meeting.minutes.sign", ROLE_ANY & ~ROLE_HALL, op_meeting_minutes_sign},
 };
 
 const struct handler *handler_find(const char *op)

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "common/err.h"
 #include "common/fsutil.h"
 #include "common/log.h"
@@ -22,6 +24,7 @@
 #include "pdf/sandbox.h"
 #include "server/files.h"
 #include "server/loop.h"
+#include "server/meet.h"
 #include "server/pdfs.h"
 #include "server/server.h"
 #include "server/server_priv.h"
@@ -53,8 +56,31 @@ struct pdfs {
 	struct pdfs_job *jobs;
 	unsigned n;
 	struct pdf_limits lim;
-	char *cache; /* data_dir/cache/render */
+	char *cache;          /* data_dir/cache/render */
+	GHashTable *hall_png; /* hex of pages rendered for hall terminals */
 };
+
+/* A page rendered for a hall: that hall terminal may now file.get it. */
+static void hall_png_add(struct server *srv, uint64_t sid, const char *hex)
+{
+	struct session *s = session_by_sid(srv, sid);
+	struct pdfs *p = srv->pdfs;
+
+	if (!s || session_person(s)->kind != PERSON_KIND_HALL)
+		return;
+	if (!p->hall_png)
+		p->hall_png = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	if (g_hash_table_size(p->hall_png) >= 100000)
+		g_hash_table_remove_all(p->hall_png); /* a bound; halls render again */
+	g_hash_table_add(p->hall_png, g_strdup(hex));
+}
+
+int pdfs_rendered_for(struct server *srv, const char *hex)
+{
+	struct pdfs *p = srv->pdfs;
+
+	return p && p->hall_png && hex && g_hash_table_contains(p->hall_png, hex);
+}
 
 int pdfs_start(struct server *srv)
 {
@@ -97,6 +123,8 @@ void pdfs_stop(struct server *srv)
 		return;
 	while (p->jobs)
 		job_free(p->jobs);
+	if (p->hall_png)
+		g_hash_table_destroy(p->hall_png);
 	free(p->cache);
 	free(p);
 	srv->pdfs = NULL;
@@ -143,6 +171,7 @@ static int job_result(struct pdfs_job *j, const uint8_t *res, size_t len, struct
 	    proto_node_set_u64(body, "size", len) < 0)
 		return err_set(E_NOMEM, "reply");
 	if (j->job.op == PDF_OP_RENDER) {
+		hall_png_add(j->srv, j->sid, hex);
 		cache_path(j, cpath, sizeof(cpath));
 		if (fs_write_atomic(cpath, hex, 64, 0600) < 0)
 			log_warn("render cache %s: %s", cpath, err_detail());
@@ -217,6 +246,7 @@ static int cached(struct session *s, struct pdfs_job *j)
 		free(hex);
 		return 0;
 	}
+	hall_png_add(j->srv, j->sid, hex);
 	free(hex);
 	session_reply(s, j->id, body);
 	return 1;
@@ -263,6 +293,10 @@ static int pdfs_submit(struct session *s, uint32_t id, const struct proto_node *
 
 	if (!hex || strlen(hex) != 64)
 		return err_set(E_INVAL, "attribute sha256 is not 64 hex digits");
+	/* A hall terminal reads only the documents of its meetings' packs. */
+	if (session_person(s)->kind == PERSON_KIND_HALL &&
+	    !meet_may_get(srv, session_person(s), hex))
+		return err_set(E_NOTFOUND, "no such document in your meetings");
 	if (!(j = calloc(1, sizeof(*j))))
 		return err_set(E_NOMEM, "pdf job");
 	j->srv = srv;

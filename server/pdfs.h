@@ -34,4 +34,7 @@ int op_pdf_info(struct session *s, uint32_t id, const struct proto_node *req);
 int op_pdf_text(struct session *s, uint32_t id, const struct proto_node *req);
 int op_pdf_render(struct session *s, uint32_t id, const struct proto_node *req);
 
+/* 1 if the PNG @hex was rendered for a hall terminal (which may file.get it). */
+int pdfs_rendered_for(struct server *srv, const char *hex);
+
 #endif

@@ -25,6 +25,7 @@
 #include "common/log.h"
 #include "common/roles.h"
 #include "server/docs.h"
+#include "server/meet.h"
 #include "server/pdfs.h"
 #include "server/sign.h"
 #include "server/portal.h"
@@ -235,7 +236,8 @@ int server_init(struct server **out, const char *data_dir, const char *config_pa
 	if ((rc = server_prepare(srv)) < 0 ||
 	    (rc = tls_ctx_new(&srv->tls, srv->data_dir, srv->cfg->allow_tls12)) < 0 ||
 	    (rc = loop_new(&srv->loop)) < 0 || (rc = docs_start(srv)) < 0 ||
-	    (rc = pdfs_start(srv)) < 0 || (rc = work_start(srv)) < 0 || (rc = sign_start(srv)) < 0)
+	    (rc = pdfs_start(srv)) < 0 || (rc = work_start(srv)) < 0 ||
+	    (rc = sign_start(srv)) < 0 || (rc = meet_start(srv)) < 0)
 		goto fail;
 	*out = srv;
 	return E_OK;
@@ -262,6 +264,7 @@ void server_free(struct server *srv)
 		pdfs_stop(srv);
 		docs_stop(srv);
 	}
+	meet_stop(srv);
 	sign_stop(srv);
 	tls_ctx_unref(srv->tls);
 	loop_free(srv->loop);

@@ -29,18 +29,19 @@ struct server {
 	struct ca *ca;
 	struct people *people;
 	struct files *files;
-	struct def_set *defs;  /* workflow definitions */
-	struct calendar *cal;  /* working days */
-	struct store *store;   /* the writer thread */
-	struct repo *reader;   /* the loop thread's reading handle */
-	struct idx *index;     /* the loop thread's handle of the side index */
-	long long due_timer;   /* deadline events */
-	GHashTable *due_sent;  /* "doc|person|due|kind" already announced */
-	struct pdfs *pdfs;     /* PDF jobs in the sandbox */
-	struct work *work;     /* job threads (PDF generation) */
-	struct sign *sign;     /* the agency seal, signers, prepared token signatures */
-	struct portal *portal; /* the citizens' portal (portal.h), or NULL */
-	char *portal_url;      /* its status address: receipts' default */
+	struct def_set *defs;      /* workflow definitions */
+	struct calendar *cal;      /* working days */
+	struct store *store;       /* the writer thread */
+	struct repo *reader;       /* the loop thread's reading handle */
+	struct idx *index;         /* the loop thread's handle of the side index */
+	long long due_timer;       /* deadline events */
+	GHashTable *due_sent;      /* "doc|person|due|kind" already announced */
+	struct pdfs *pdfs;         /* PDF jobs in the sandbox */
+	struct work *work;         /* job threads (PDF generation) */
+	struct sign *sign;         /* the agency seal, signers, prepared token signatures */
+	struct portal *portal;     /* the citizens' portal (portal.h), or NULL */
+	char *portal_url;          /* its status address: receipts' default */
+	struct meet_set *meetings; /* meetings (meet.h) */
 	/* private to server.c and session.c from here on */
 	struct server_priv *priv;
 };

@@ -16,6 +16,7 @@
 #include "common/proto.h"
 #include "common/roles.h"
 #include "server/docs.h"
+#include "server/meet.h"
 #include "server/handlers.h"
 #include "server/loop.h"
 #include "server/server_priv.h"
@@ -139,6 +140,8 @@ void session_destroy(struct session *s)
 {
 	if (s->srv->priv->by_sid)
 		g_hash_table_remove(s->srv->priv->by_sid, &s->sid);
+	if (s->who.id)
+		meet_session_gone(s->srv, s);
 	session_unlink(s);
 	if (s->destroy_timer)
 		loop_del_timer(s->srv->loop, s->destroy_timer);

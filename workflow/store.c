@@ -255,6 +255,27 @@ static int commit_message(struct buf *b, const struct store_req *r, const struct
 	return E_OK;
 }
 
+/* A change of files (store_req.files): staged as given. */
+static int apply_files(struct store *st, struct store_req *r)
+{
+	time_t now = r->now ? (time_t)r->now : time(NULL);
+	struct repo_author who = {r->who.name, r->who.id, r->who.fingerprint, (int64_t)now};
+	int rc;
+
+	for (size_t i = 0; i < r->n_files; i++)
+		if (!r->files[i].path || !r->files[i].data) {
+			rc = err_set(E_INVAL, "change of files without its data");
+			goto out;
+		}
+	rc = repo_stage(st->repo, r->files, r->n_files, &who,
+			r->files_msg ? r->files_msg : "change", r->commit);
+out:
+	if (rc < 0)
+		snprintf(r->detail, sizeof(r->detail), "%s", err_detail());
+	r->rc = rc;
+	return rc;
+}
+
 /* Applies one change and stages its commit.  On failure nothing is staged. */
 static int apply_one(struct store *st, struct store_req *r)
 {
@@ -426,7 +447,7 @@ static void run_batch(struct store *st, struct store_req *batch)
 
 	for (struct store_req *r = batch; r; r = r->next) {
 		err_clear();
-		if (apply_one(st, r) < 0)
+		if ((r->n_files ? apply_files(st, r) : apply_one(st, r)) < 0)
 			st->stats.refused++;
 		else if (!r->duplicate)
 			committed++;

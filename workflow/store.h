@@ -25,10 +25,12 @@
 #include "workflow/calendar.h"
 #include "workflow/def.h"
 #include "workflow/doc.h"
+#include "workflow/repo.h"
 #include "workflow/wf.h"
 
 #define STORE_BATCH_MAX 512 /* changes per group commit */
 #define STORE_RID_MAX 64    /* bytes of a request id: [A-Za-z0-9_-] */
+#define STORE_FILES_MAX 8   /* files of a change of files */
 
 struct store;
 
@@ -60,9 +62,20 @@ struct store_req {
 	char code[64];
 	char secret[33]; /* a new dossier's secret for its citizen, once */
 	char commit[41];
+	/* A change of files other than a document's (meetings): when n_files
+	 * is not 0 the writer commits exactly these files (data owned by the
+	 * request, e.g. through store_req_str) with the message @files_msg
+	 * and the author @who, and nothing of the workflow runs.  The rid, if
+	 * any, is not recorded. */
+	struct repo_file files[STORE_FILES_MAX];
+	size_t n_files;
+	const char *files_msg;
 	/* For the submitter. */
 	void *owner;
 	uint32_t owner_next_id; /* the submitter's request id */
+	/* Called by the reaper instead of the documents' answer when set. */
+	void (*answer)(void *ctx, struct store_req *r);
+	void *answer_arg; /* the submitter's own data, freed by @answer */
 	/* Private. */
 	struct store_req *next;
 	struct store_str *strs;

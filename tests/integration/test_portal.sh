@@ -18,15 +18,7 @@ lookups-per-minute=600
 lookup-burst=12
 upload-max=64
 CONF
-start
-i=0
-while ! grep -q ':' "$D/portal.addr" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -le 100 ] || fail "no portal.addr"
-	sleep 0.05
-done
-PP=$(head -n 1 "$D/portal.addr")
-PP=${PP##*:}
+portal_start
 URL=https://localhost:$PP
 get() { # get PATH [curl options...]: body in $T/body, headers in $T/head, prints the status
 	p=$1
@@ -48,17 +40,7 @@ done
 grep -q 'ngày làm việc' "$T/body" || fail "processing time in the catalogue"
 
 # A dossier at the desk.
-pw=deskpass
-DINH_NEW_PASSWORD=$pw run 0 "$DINH" --data-dir "$D" user add "Lý Thị Hoa" --roles desk --out "$T/desk.p12"
-desk() { DINH_PASSWORD=$pw "$DINH" --server "127.0.0.1:$PORT" --ca "$D/ca/ca.pem" --identity "$T/desk.p12" "$@"; }
-desk doc create dossier --field ProcedureId=khai-sinh --field "Applicant=Hoàng Văn Em" \
-	--field Channel=online --field "Subject=Đăng ký khai sinh" >"$T/created" 2>&1 || fail "create"
-code=$(sed -n 's/^Dossier code: //p' "$T/created")
-secret=$(sed -n 's/^Secret for the citizen (shown once): //p' "$T/created")
-doc=$(sed -n 's/^Document \([^ ]*\).*/\1/p' "$T/created" | head -n 1)
-[ -n "$code" ] && [ -n "$secret" ] || fail "no code or secret: $(cat "$T/created")"
-[ -n "$doc" ] || doc=$(sed -n 's/.*\(20[0-9][0-9]-hs-[0-9]*\).*/\1/p' "$T/created" | head -n 1)
-desk doc act "$doc" receive >"$T/out" 2>&1 || fail "receive"
+desk_dossier
 
 # Lookup, typed and by the QR path; no official's name on the page.
 [ "$(get "/tra-cuu?ma=$code")" = 200 ] || fail "lookup by the form"

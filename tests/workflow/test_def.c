@@ -75,7 +75,8 @@ START_TEST(defaults_load)
 	const struct def_procedure *p;
 
 	ck_assert_int_eq(def_load(&d, NULL), E_OK);
-	ck_assert_uint_eq(def_workflow_count(d), 3);
+	ck_assert_uint_eq(def_workflow_count(d), 4);
+	ck_assert_ptr_nonnull(def_workflow(d, "task"));
 	ck_assert_ptr_nonnull(def_workflow(d, "incoming"));
 	ck_assert_ptr_nonnull(def_workflow(d, "outgoing"));
 	wf = def_workflow(d, "dossier");
@@ -328,7 +329,7 @@ START_TEST(directory_replaces_default)
 	write_file("20-procedures.xml", procs, strlen(procs));
 	write_file("notes.txt", "not xml", 7);
 	ck_assert_int_eq(def_load(&d, tmpdir), E_OK);
-	ck_assert_uint_eq(def_workflow_count(d), 3);
+	ck_assert_uint_eq(def_workflow_count(d), 4);
 	wf = def_workflow(d, "incoming");
 	ck_assert_str_eq(wf->reg, "den2");
 	ck_assert_uint_eq(wf->n_states, 2);
