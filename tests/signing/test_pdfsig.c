@@ -415,6 +415,49 @@ START_TEST(tampered_is_broken)
 }
 END_TEST
 
+/* An RSA key (the commune's are ECDSA; citizens may bring RSA ones), with
+ * its own CA made by openssl: the SignedData dinh encodes for it (PKCS#7 and
+ * CAdES) verifies with dinh and with openssl cms. */
+START_TEST(rsa_interop)
+{
+	char cmd[2048], spec[700], cms[256], data[256];
+	size_t len, slen;
+	uint8_t *in = tg_make(TG_TABLE, &len), *out;
+	struct pdfverify_report *r;
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && openssl req -x509 -newkey rsa:2048 -nodes -keyout rca.key -out rca.pem "
+		 "-days 30 -subj /CN=RSA-CA -addext basicConstraints=critical,CA:TRUE "
+		 "-addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null && "
+		 "openssl req -newkey rsa:2048 -nodes -keyout rme.key -out rme.csr -subj "
+		 "/CN=RSA-Signer "
+		 "2>/dev/null && printf 'keyUsage=critical,digitalSignature,nonRepudiation\\n' "
+		 ">rext && "
+		 "openssl x509 -req -in rme.csr -CA rca.pem -CAkey rca.key -CAcreateserial "
+		 "-out rme.pem -days 30 -extfile rext 2>/dev/null && echo ok",
+		 sf.dir);
+	ck_assert_str_eq(tu_first_line(cmd), "ok");
+	snprintf(spec, sizeof(spec), "%s/rme.key:%s/rme.pem:%s/rca.pem", sf.dir, sf.dir, sf.dir);
+	out = sf_sign(in, len, spec, NULL, _i, &slen);
+	r = sf_verify(out, slen, NULL);
+	ck_assert_uint_eq(r->n, 1);
+	ck_assert_msg(r->sig[0].intact, "%s", r->sig[0].integrity);
+	ck_assert_str_eq(r->sig[0].signer, "RSA-Signer");
+	ck_assert_int_eq(r->sig[0].signing_time >= 0, _i);
+	pdfverify_report_free(r);
+	snprintf(cms, sizeof(cms), "%s/rsa.der", sf.dir);
+	snprintf(data, sizeof(data), "%s/rsa.bin", sf.dir);
+	extract(out, slen, cms, data);
+	snprintf(cmd, sizeof(cmd),
+		 "openssl cms -verify -binary -inform DER -in %s -content %s -CAfile %s/rca.pem "
+		 "-purpose any -out /dev/null 2>&1",
+		 cms, data, sf.dir);
+	ck_assert_str_eq(tu_first_line(cmd), "CMS Verification successful");
+	free(in);
+	free(out);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("pdfsig");
@@ -432,6 +475,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, keys);
 	tcase_add_test(tc, corpus_signed_valid);
 	tcase_add_loop_test(tc, interop, 0, 4);
+	tcase_add_loop_test(tc, rsa_interop, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
