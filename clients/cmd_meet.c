@@ -265,7 +265,9 @@ out:
 	return ex;
 }
 
-static int minutes(const struct cli *c, const char *meeting, const char *out)
+/* Downloads the meeting's minutes (@agenda 0: the latest signed copy, else
+ * the generated one) or its invitation and agenda (@agenda 1). */
+static int download(const struct cli *c, const char *meeting, const char *out, int agenda)
 {
 	struct proto_node *resp = NULL;
 	struct client *cl = NULL;
@@ -274,10 +276,14 @@ static int minutes(const struct cli *c, const char *meeting, const char *out)
 
 	if (ex != CLI_EXIT_OK)
 		return ex;
-	sha = proto_attr(resp, "minutes-signed") ? proto_attr(resp, "minutes-signed")
-						 : proto_attr(resp, "minutes");
+	sha = agenda                               ? proto_attr(resp, "agenda")
+	      : proto_attr(resp, "minutes-signed") ? proto_attr(resp, "minutes-signed")
+						   : proto_attr(resp, "minutes");
 	if (!sha)
-		ex = cli_fail(err_set(E_NOTFOUND, "meeting %s has no minutes yet", meeting));
+		ex = cli_fail(err_set(E_NOTFOUND,
+				      agenda ? "meeting %s is not published yet"
+					     : "meeting %s has no minutes yet",
+				      meeting));
 	else if ((ex = cli_connect(&cl, c)) == CLI_EXIT_OK) {
 		if ((rc = cli_download(cl, sha, out)) < 0)
 			ex = cli_fail(rc);
@@ -419,7 +425,9 @@ int cmd_meeting(const struct cli *c, int argc, char **argv)
 	if (strcmp(sub, "follow") == 0 && argc >= 3)
 		return follow(c, argv[2], argc - 3, argv + 3);
 	if (strcmp(sub, "minutes") == 0 && argc == 4)
-		return minutes(c, argv[2], argv[3]);
+		return download(c, argv[2], argv[3], 0);
+	if (strcmp(sub, "agenda") == 0 && argc == 4)
+		return download(c, argv[2], argv[3], 1);
 	if (strcmp(sub, "sign-minutes") == 0 && argc == 4)
 		return sign_minutes(c, argv[2], argv[3]);
 	for (size_t i = 0; i < G_N_ELEMENTS(subs); i++)

@@ -91,7 +91,29 @@ static int parse_file(struct pack *p, const struct proto_node *f, char prefix[65
 	return E_OK;
 }
 
-/* Checks and reads a manifest; with @fetch, downloads what @dir lacks. */
+static int report(struct client *cl, const struct pack *p, uint64_t missing);
+
+/* Bytes of the manifest's files that @dir lacks (.part files counted). */
+static uint64_t missing_bytes(const struct pack *p, const char *dir)
+{
+	uint64_t miss = 0;
+
+	for (size_t i = 0; i < p->n_files; i++) {
+		char path[1024], part[1040];
+		struct stat st;
+
+		if (pack_path(dir, p->files[i].sha, path, sizeof(path)) < 0 || stat(path, &st) == 0)
+			continue;
+		snprintf(part, sizeof(part), "%s.part", path);
+		miss += p->files[i].size -
+			(stat(part, &st) == 0 && (uint64_t)st.st_size <= p->files[i].size
+				 ? (uint64_t)st.st_size
+				 : 0);
+	}
+	return miss;
+}
+
+/* Checks and reads a manifest; with @cl, downloads what @dir lacks. */
 static int read_manifest(struct pack *p, struct client *cl, const char *xml, size_t len,
 			 const char *dir)
 {
@@ -239,6 +261,13 @@ int pack_sync(struct pack *p, struct client *cl, const char *meeting, const char
 	    (rc = check_seal(xml, xlen, (const uint8_t *)cms, clen, ca_file)) < 0)
 		goto out;
 	snprintf(p->meeting, sizeof(p->meeting), "%s", meeting);
+	/* The chair sees what is missing while it moves (best effort). */
+	if (read_manifest(p, NULL, xml, xlen, dir) == E_OK) {
+		uint64_t miss = missing_bytes(p, dir);
+
+		if (miss)
+			report(cl, p, miss);
+	}
 	/* What a drop interrupts stays in DIR for the next call. */
 	if ((rc = read_manifest(p, cl, xml, xlen, dir)) < 0)
 		goto out;

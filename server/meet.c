@@ -125,10 +125,8 @@ static void meet_answer(void *ctx, struct store_req *r)
 	store_req_free(r);
 }
 
-/* Builds the store request of a change of @m's files. */
-static int commit_req(struct session *s, struct meeting *m, const char *msg, struct store_req **out)
+int meet_req_new(struct store_req **out, const struct person *me)
 {
-	const struct person *me = session_person(s);
 	struct store_req *r = NULL;
 	int rc;
 
@@ -139,6 +137,19 @@ static int commit_req(struct session *s, struct meeting *m, const char *msg, str
 	r->who.name = store_req_str(r, me->name);
 	r->who.fingerprint = store_req_str(r, me->fingerprint);
 	r->who.roles = me->roles;
+	*out = r;
+	return E_OK;
+}
+
+/* Builds the store request of a change of @m's files. */
+static int commit_req(struct session *s, struct meeting *m, const char *msg, struct store_req **out)
+{
+	struct store_req *r = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = meet_req_new(&r, session_person(s))) < 0)
+		return rc;
 	{
 		char *text =
 			g_strdup_printf("Cuộc họp %s: %s\n\nDinh-Meeting: %s\n", m->id, msg, m->id);

@@ -184,19 +184,13 @@ static void close_items(struct close_job *j, struct server *srv, const struct me
 
 static void close_inputs(struct close_job *j, struct server *srv, const struct meeting *m)
 {
-	const char *c = srv->cfg->commune ? srv->cfg->commune : "UBND xã";
-	gchar *up = g_utf8_strup(c, -1);
 	time_t now = time(NULL);
 	struct tm tm;
-	char day[16], end[24];
+	char end[24];
 
 	localtime_r(&now, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 	strftime(end, sizeof(end), "%Y-%m-%d %H:%M", &tm);
-	j->gm.head.issuer = S(j, up);
-	j->gm.head.place = S(j, g_str_has_prefix(c, "UBND xã ") ? c + strlen("UBND xã ") : c);
-	j->gm.head.date = S(j, day);
-	g_free(up);
+	meet_heading(j->strs, srv, now, &j->gm.head);
 	j->gm.subject = S(j, m->title);
 	j->gm.start = S(j, m->start);
 	j->gm.end = S(j, m->end ? m->end : end);
@@ -513,12 +507,8 @@ int op_meeting_minutes_sign(struct session *s, uint32_t id, const struct proto_n
 	if (!sha || strlen(sha) != 64 || proto_unhex(raw, sha) < 0 ||
 	    files_stat(session_server(s)->files, raw, &size) < 0)
 		return err_set(E_NOTFOUND, "signed-pdf must name a file on the server");
-	if ((rc = store_req_new(&r)) < 0)
+	if ((rc = meet_req_new(&r, me)) < 0)
 		return rc;
-	r->who.id = store_req_str(r, me->id);
-	r->who.name = store_req_str(r, me->name);
-	r->who.fingerprint = store_req_str(r, me->fingerprint);
-	r->who.roles = me->roles;
 	r->ch.signed_pdf = store_req_str(r, sha);
 	r->owner = (void *)(uintptr_t)session_sid(s);
 	r->owner_next_id = id;

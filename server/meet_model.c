@@ -17,6 +17,7 @@
 #include "common/roles.h"
 #include "server/files.h"
 #include "server/meet_priv.h"
+#include "pdf/gen.h"
 #include "server/people.h"
 #include "server/server.h"
 #include "workflow/repo.h"
@@ -78,6 +79,8 @@ void meet_free(struct meeting *m)
 	}
 	for (unsigned i = 0; i < MEET_EVENTS_KEPT; i++)
 		proto_node_free(m->ring[i].ev);
+	if (m->pub.files)
+		g_hash_table_destroy(m->pub.files);
 	g_ptr_array_free(m->speakers, TRUE);
 	g_array_free(m->joined, TRUE);
 	g_free(m);
@@ -798,4 +801,20 @@ int meet_load(struct meet_set *set, struct server *srv)
 	if (g_hash_table_size(set->by_id))
 		log_info("%u meetings loaded", g_hash_table_size(set->by_id));
 	return E_OK;
+}
+
+void meet_heading(GStringChunk *strs, struct server *srv, time_t at, struct gen_head *h)
+{
+	const char *c = srv->cfg->commune ? srv->cfg->commune : "UBND xã";
+	gchar *up = g_utf8_strup(c, -1);
+	struct tm tm;
+	char day[16];
+
+	localtime_r(&at, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	h->issuer = g_string_chunk_insert(strs, up);
+	h->place = g_string_chunk_insert(
+		strs, g_str_has_prefix(c, "UBND xã ") ? c + strlen("UBND xã ") : c);
+	h->date = g_string_chunk_insert(strs, day);
+	g_free(up);
 }

@@ -218,6 +218,10 @@ static int pub_store(struct server *srv, struct pub_job *j, struct meeting *m)
 
 	if ((rc = files_put(srv->files, j->agenda, j->agenda_len, sha)) < 0)
 		return rc;
+	if (m->pub.files) {
+		g_hash_table_destroy(m->pub.files);
+		m->pub.files = NULL; /* rebuilt from the new manifests when needed */
+	}
 	m->pub.n = j->version;
 	m->pub.at = j->at;
 	proto_hex(m->pub.agenda, sha);
@@ -285,17 +289,9 @@ static void pub_agenda(struct pub_job *j, struct server *srv, const struct meeti
 {
 	const char *c = srv->cfg->commune ? srv->cfg->commune : "UBND xã";
 	const struct person *chair = people_by_id(srv->people, m->chair);
-	gchar *up = g_utf8_strup(c, -1);
-	struct tm tm;
-	char day[16];
 	size_t n = 0;
 
-	localtime_r(&j->at, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-	j->gm.head.issuer = S(j, up);
-	j->gm.head.place = S(j, g_str_has_prefix(c, "UBND xã ") ? c + strlen("UBND xã ") : c);
-	j->gm.head.date = S(j, day);
-	g_free(up);
+	meet_heading(j->strs, srv, j->at, &j->gm.head);
 	j->gm.subject = S(j, m->title);
 	j->gm.start = S(j, m->start);
 	j->gm.end = S(j, m->end);
@@ -601,23 +597,62 @@ int op_meeting_readiness(struct session *s, uint32_t id, const struct proto_node
 	return session_reply(s, id, body);
 }
 
-/* 1 if @sha is one of the files @m gives to a peer seeing @mask. */
-static int in_pack(const struct meeting *m, uint32_t mask, const char *sha)
+/* The files of @m's published manifests (m->pub.files), read from the
+ * file store; a manifest that cannot be read is logged and gives none. */
+static void pub_index(struct server *srv, struct meeting *m)
 {
+	m->pub.files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	for (unsigned k = 0; k < m->pub.n_aud; k++) {
+		struct proto_node *root = NULL;
+		char *data = NULL;
+		size_t len;
+
+		if (read_small(srv, m->pub.aud[k].manifest, &data, &len) < 0 ||
+		    proto_control_parse((const uint8_t *)data, len, &root) < 0) {
+			log_err("meeting %s: manifest %.16s… unreadable: %s", m->id,
+				m->pub.aud[k].manifest, err_detail());
+			free(data);
+			continue;
+		}
+		for (const struct proto_node *f = root->child; f; f = f->next) {
+			const char *sha = proto_attr(f, "sha256");
+			uint64_t *bits;
+
+			if (strcmp(f->name, "file") || !sha)
+				continue;
+			if (!(bits = g_hash_table_lookup(m->pub.files, sha))) {
+				bits = g_new0(uint64_t, 1);
+				g_hash_table_insert(m->pub.files, g_strdup(sha), bits);
+			}
+			*bits |= 1ull << k;
+		}
+		proto_node_free(root);
+		free(data);
+	}
+}
+
+/* 1 if @sha is one of the files the published version of @m gives to a
+ * peer seeing @mask (its audience's manifest, its signature, the files the
+ * manifest lists), or the minutes. */
+static int in_pack(struct server *srv, struct meeting *m, uint32_t mask, const char *sha)
+{
+	const uint64_t *bits;
+
 	if (!m->pub.n)
 		return 0;
-	if (strcmp(m->pub.agenda, sha) == 0 || strcmp(m->minutes, sha) == 0 ||
-	    strcmp(m->minutes_signed, sha) == 0)
+	if (strcmp(m->minutes, sha) == 0 || strcmp(m->minutes_signed, sha) == 0)
 		return 1;
-	for (unsigned k = 0; k < m->pub.n_aud; k++)
-		if (m->pub.aud[k].mask == mask && (strcmp(m->pub.aud[k].manifest, sha) == 0 ||
-						   strcmp(m->pub.aud[k].cms, sha) == 0))
+	if (!m->pub.files)
+		pub_index(srv, m);
+	bits = g_hash_table_lookup(m->pub.files, sha);
+	for (unsigned k = 0; k < m->pub.n_aud; k++) {
+		if (m->pub.aud[k].mask != mask)
+			continue;
+		if (strcmp(m->pub.aud[k].manifest, sha) == 0 || strcmp(m->pub.aud[k].cms, sha) == 0)
 			return 1;
-	for (unsigned i = 0; i < m->n_items; i++)
-		if (meet_item_visible(m, i, mask))
-			for (unsigned d = 0; d < m->items[i].n_docs; d++)
-				if (strcmp(m->items[i].docs[d].sha, sha) == 0)
-					return 1;
+		if (bits && (*bits & (1ull << k)))
+			return 1;
+	}
 	return 0;
 }
 
@@ -630,10 +665,10 @@ int meet_may_get(struct server *srv, const struct person *p, const char *sha)
 		return 0;
 	g_hash_table_iter_init(&it, srv->meetings->by_id);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
-		const struct meeting *m = v;
+		struct meeting *m = v;
 
 		if ((meet_member(m, p->id) || meet_runs(m, p->id, p->roles)) &&
-		    in_pack(m, meet_mask(m, p->id, p->roles), sha))
+		    in_pack(srv, m, meet_mask(m, p->id, p->roles), sha))
 			return 1;
 	}
 	return 0;

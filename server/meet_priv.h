@@ -99,6 +99,9 @@ struct meet_version {
 		char manifest[65], cms[65];
 	} aud[MEET_ITEMS_MAX + 1];
 	unsigned n_aud;
+	/* In memory, built from the manifests when first needed: SHA-256 (hex)
+	 * -> the audiences (bit k: aud[k]) whose manifest lists that file. */
+	GHashTable *files;
 };
 
 struct meet_event {
@@ -168,6 +171,11 @@ enum meet_choice meet_choice_parse(const char *s);
 int meet_path(const struct meeting *m, const char *rest, char *out, size_t size);
 /* Loads every meeting from the branch head. */
 int meet_load(struct meet_set *set, struct server *srv);
+/* The heading of the commune's documents: issuer and place from [server]
+ * commune ("UBND xã Mẫu Sơn": "UBND XÃ MẪU SƠN", "Mẫu Sơn"), the date of
+ * @at; strings in @strs. */
+struct gen_head;
+void meet_heading(GStringChunk *strs, struct server *srv, time_t at, struct gen_head *h);
 
 /* meet.c */
 struct meet_set *meet_set(struct server *srv);
@@ -195,6 +203,9 @@ int meet_commit(struct session *s, uint32_t id, struct meeting *m, char *saved, 
 int meet_commit_files(struct session *s, uint32_t id, struct meeting *m, const char *msg,
 		      const char *const *files, size_t n, struct proto_node *reply,
 		      meet_then_fn then, void *arg);
+/* A store request acted by @me (author of its commit). */
+struct person;
+int meet_req_new(struct store_req **out, const struct person *me);
 /* The saved meeting.xml of @m for meet_commit() (NULL on failure, logged). */
 char *meet_saved(const struct meeting *m);
 

@@ -12,3 +12,4 @@ set -eu
 "$top_builddir/tests/fuzz/fuzz_pdfverify" "$top_srcdir/tests/fuzz/corpus/pdfverify"
 "$top_builddir/tests/fuzz/fuzz_ber" "$top_srcdir/tests/fuzz/corpus/ber"
 "$top_builddir/tests/fuzz/fuzz_genxml" "$top_srcdir/tests/fuzz/corpus/genxml"
+"$top_builddir/tests/fuzz/fuzz_meet" "$top_srcdir/tests/fuzz/corpus/meet"

@@ -96,6 +96,8 @@ grep -q "Công tác cán bộ" "$T/out" || fail "the invited delegate does not s
 run $EX_OK as sec meeting publish "$M"
 [ "$(val version)" = 1 ] || fail "first publish is not version 1"
 AGENDA=$(val agenda)
+run $EX_OK as d3 meeting agenda "$M" "$T/giay-moi.pdf"
+[ "$(sha256sum "$T/giay-moi.pdf" | cut -d' ' -f1)" = "$AGENDA" ] || fail "meeting agenda"
 run $EX_OK as h2 meeting fetch "$M" "$T/h2"
 [ "$(val files)" = 2 ] || fail "hall 2 got $(val files) files, want the agenda and the report"
 run $EX_OK as d2 meeting fetch "$M" "$T/d2"
@@ -212,6 +214,10 @@ run $EX_OK env DINH_PASSWORD=$PW "$DINH" pdf sign --identity "$T/chair-sign.p12"
 	"$T/bao-cao.pdf" "$T/bao-cao-ky.pdf"
 define "$T/m2.xml" bao-cao-ky.pdf
 run $EX_OK as chair meeting edit "$M" "$T/m2.xml"
+# Until it is published, halls keep version 1 and cannot take the new file.
+SIGNED=$(sha256sum "$T/bao-cao-ky.pdf" | cut -d' ' -f1)
+run $EX_OK as h2 file get "$REPORT" -o "$T/v1-report.pdf"
+run $EX_NOTFOUND as h2 file get "$SIGNED" -o "$T/v2-early.pdf"
 run $EX_OK as chair meeting publish "$M"
 [ "$(val version)" = 2 ] || fail "re-publish is not version 2"
 run $EX_OK as h2 meeting fetch "$M" "$T/h2"
