@@ -36,12 +36,13 @@ static int check_seal(const char *xml, size_t len, const uint8_t *cms, size_t cm
 		      const char *ca_file)
 {
 	struct cms_result r;
+	struct cms_span data = {(const uint8_t *)xml, len};
 	struct trust_result tr;
 	struct trust *t = NULL;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
-	if ((rc = cms_check(&r, cms, cms_len, (const uint8_t *)xml, len, 0)) < 0)
+	if ((rc = cms_check(&r, cms, cms_len, &data, 1, 0, NULL)) < 0)
 		goto out;
 	if (!r.intact) {
 		rc = err_set(E_CRYPTO, "the manifest's signature is broken: %s", r.why);

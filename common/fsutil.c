@@ -1,6 +1,7 @@
 /*
  * fsutil.c: careful file-system helpers: durable atomic replacement, bounded
- * whole-file reads, mkdir -p; see fsutil.h.
+ * whole-file reads, mapped files with room to append, mkdir -p; see
+ * fsutil.h.
  */
 #include "config.h"
 
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -101,6 +103,12 @@ static char *fs_dirname(const char *path)
 
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
+	return fs_write_atomic_if(path, data, len, mode, NULL, NULL);
+}
+
+int fs_write_atomic_if(const char *path, const void *data, size_t len, mode_t mode,
+		       int (*still_ok)(void *ctx), void *ctx)
+{
 	static const char suffix[] = ".tmp.XXXXXX";
 	size_t plen = strlen(path);
 	char *tmp = NULL, *dir = NULL;
@@ -137,6 +145,8 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 		goto out;
 	}
 	fd = -1;
+	if (still_ok && (rc = still_ok(ctx)) < 0)
+		goto out;
 	if (rename(tmp, path) < 0) {
 		rc = err_set(fs_errno_code(errno), "rename %s: %s", path, strerror(errno));
 		goto out;
@@ -215,6 +225,74 @@ int fs_read_file(const char *path, size_t max, char **out, size_t *len)
 	rc = fs_read_fd(fd, path, max, out, len);
 	close(fd);
 	return rc;
+}
+
+/* Maps @fd (@st) over the start of the anonymous mapping m->p. */
+static int map_fd(struct fs_map *m, int fd, const struct stat *st, size_t max, size_t room,
+		  const char *path)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t len = (size_t)st->st_size;
+
+	if (!S_ISREG(st->st_mode))
+		return err_set(E_INVAL, "%s is not a regular file", path);
+	if ((uint64_t)st->st_size > max)
+		return err_set(E_TOOBIG, "%s is larger than %zu bytes", path, max);
+	if (room > SIZE_MAX / 2 - len)
+		return err_set(E_TOOBIG, "%s: room of %zu bytes", path, room);
+	m->size = (len + room + (size_t)page) / (size_t)page * (size_t)page;
+	m->p = mmap(NULL, m->size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->p == MAP_FAILED) {
+		m->p = NULL;
+		return err_set(E_NOMEM, "map %s: %s", path, strerror(errno));
+	}
+	if (len &&
+	    mmap(m->p, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED)
+		return err_set(E_IO, "map %s: %s", path, strerror(errno));
+	m->len = len;
+	m->cap = len + room;
+	m->dev = st->st_dev;
+	m->ino = st->st_ino;
+	m->mtime = st->st_mtim;
+	return E_OK;
+}
+
+int fs_map_file(struct fs_map *m, const char *path, size_t max, size_t room)
+{
+	struct stat st;
+	int fd, rc;
+
+	memset(m, 0, sizeof(*m));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return err_set(E_NOTFOUND, "%s does not exist", path);
+		return err_set(E_IO, "open %s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &st) < 0)
+		rc = err_set(E_IO, "stat %s: %s", path, strerror(errno));
+	else
+		rc = map_fd(m, fd, &st, max, room, path);
+	close(fd);
+	return rc;
+}
+
+void fs_unmap(struct fs_map *m)
+{
+	if (m->p)
+		munmap(m->p, m->size);
+	memset(m, 0, sizeof(*m));
+}
+
+int fs_map_changed(const struct fs_map *m, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return 1;
+	return st.st_dev != m->dev || st.st_ino != m->ino || (size_t)st.st_size != m->len ||
+	       st.st_mtim.tv_sec != m->mtime.tv_sec || st.st_mtim.tv_nsec != m->mtime.tv_nsec;
 }
 
 int fs_mkdir_p(const char *path, mode_t mode)

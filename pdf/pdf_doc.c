@@ -16,7 +16,8 @@
 enum { UNLOADED = 0, LOADING = 1, LOADED = 2 };
 
 struct pdf_doc {
-	uint8_t *data;
+	const uint8_t *data;
+	uint8_t *own; /* the copy pdf_doc_open made, or NULL when borrowed */
 	size_t len;
 	char version[4];
 	struct pdf_xref *x;
@@ -436,23 +437,20 @@ static int read_structure(struct pdf_doc *doc)
 	return rc;
 }
 
-int pdf_doc_open(struct pdf_doc **out, const uint8_t *data, size_t len)
+/* Reads @data, which @own (if set) is the document's copy of. */
+static int doc_open(struct pdf_doc **out, const uint8_t *data, uint8_t *own, size_t len)
 {
 	struct pdf_doc *doc;
 	int rc;
 
 	*out = NULL;
-	if (len > PDF_DOC_SIZE_MAX)
-		return err_set(E_TOOBIG, "PDF of %zu bytes is over %u", len, PDF_DOC_SIZE_MAX);
 	doc = calloc(1, sizeof(*doc));
-	if (!doc)
+	if (!doc) {
+		free(own);
 		return err_set(E_NOMEM, "out of memory");
-	doc->data = malloc(len ? len : 1);
-	if (!doc->data) {
-		rc = err_set(E_NOMEM, "out of memory");
-		goto out;
 	}
-	memcpy(doc->data, data, len);
+	doc->data = data;
+	doc->own = own;
 	doc->len = len;
 	rc = read_header(doc);
 	if (rc == E_OK)
@@ -478,6 +476,28 @@ out:
 	return E_OK;
 }
 
+int pdf_doc_open(struct pdf_doc **out, const uint8_t *data, size_t len)
+{
+	uint8_t *own;
+
+	*out = NULL;
+	if (len > PDF_DOC_SIZE_MAX)
+		return err_set(E_TOOBIG, "PDF of %zu bytes is over %u", len, PDF_DOC_SIZE_MAX);
+	own = malloc(len ? len : 1);
+	if (!own)
+		return err_set(E_NOMEM, "out of memory");
+	memcpy(own, data, len);
+	return doc_open(out, own, own, len);
+}
+
+int pdf_doc_open_borrowed(struct pdf_doc **out, const uint8_t *data, size_t len)
+{
+	*out = NULL;
+	if (len > PDF_DOC_SIZE_MAX)
+		return err_set(E_TOOBIG, "PDF of %zu bytes is over %u", len, PDF_DOC_SIZE_MAX);
+	return doc_open(out, data, NULL, len);
+}
+
 void pdf_doc_free(struct pdf_doc *doc)
 {
 	uint32_t i;
@@ -491,7 +511,7 @@ void pdf_doc_free(struct pdf_doc *doc)
 	free(doc->seen);
 	free(doc->pages);
 	pdf_xref_free(doc->x);
-	free(doc->data);
+	free(doc->own);
 	free(doc);
 }
 

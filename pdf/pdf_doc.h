@@ -44,6 +44,9 @@ struct pdf_doc_stats {
 };
 
 int pdf_doc_open(struct pdf_doc **out, const uint8_t *data, size_t len);
+/* The same without the copy: @data must stay unchanged, in [0, @len), for
+ * as long as the document lives (a mapped file, a buffer of the caller's). */
+int pdf_doc_open_borrowed(struct pdf_doc **out, const uint8_t *data, size_t len);
 void pdf_doc_free(struct pdf_doc *doc);
 
 /* The file's bytes (borrowed) and its header version ("1.7"). */

@@ -24,6 +24,7 @@ struct pdf_write {
 	size_t n, cap;
 	uint32_t next; /* next number pdf_write_alloc gives */
 	struct pdf_ref root, info;
+	size_t base; /* the offset in the file of the first byte of the output buffer */
 };
 
 int pdf_write_new(struct pdf_write **out, const struct pdf_doc *doc)
@@ -127,11 +128,11 @@ static int by_num(const void *a, const void *b)
 	return x->ref.num < y->ref.num ? -1 : x->ref.num > y->ref.num;
 }
 
-static int write_object(struct buf *b, struct wobj *o)
+static int write_object(struct buf *b, size_t base, struct wobj *o)
 {
 	int rc;
 
-	o->off = b->len;
+	o->off = base + b->len;
 	rc = buf_printf(b, "%u %u obj\n", o->ref.num, o->ref.gen);
 	if (rc == E_OK)
 		rc = pdf_obj_write(b, o->obj);
@@ -189,7 +190,7 @@ static size_t run_len(const struct wobj *o, size_t n, size_t i)
 static int write_table(struct buf *b, const struct pdf_write *w, uint32_t size)
 {
 	struct pdf_obj *t = NULL;
-	size_t i, k, xoff = b->len;
+	size_t i, k, xoff = w->base + b->len;
 	int rc = buf_append(b, "xref\n", 5);
 
 	for (i = 0; rc == E_OK && i < w->n; i += k) {
@@ -248,7 +249,7 @@ static int write_xref_stream(struct buf *b, const struct pdf_write *w, uint32_t 
 {
 	struct pdf_obj *t = NULL, *idx = pdf_obj_new(PDF_ARRAY), *wa = pdf_obj_new(PDF_ARRAY);
 	struct buf rows;
-	size_t xoff = b->len;
+	size_t xoff = w->base + b->len;
 	uint32_t self = size;
 	int ow = xoff > 0xffffffffu ? 8 : 4, rc;
 
@@ -291,30 +292,46 @@ static int write_xref_stream(struct buf *b, const struct pdf_write *w, uint32_t 
 	return rc;
 }
 
-int pdf_write_finish(struct pdf_write *w, uint8_t **out, size_t *outlen)
+/* Appends to @b the update: an EOL if the input (@len bytes, ending with
+ * @last) lacks one, the objects, the cross-reference section. */
+static int write_update(struct pdf_write *w, struct buf *b, size_t len, uint8_t last)
 {
 	const struct pdf_xref *x = pdf_doc_xref(w->doc);
-	const uint8_t *data;
-	size_t len, i;
 	uint32_t size = x->size;
-	struct buf b;
-	int rc;
+	size_t i;
+	int rc = E_OK;
 
-	*out = NULL;
-	data = pdf_doc_data(w->doc, &len);
-	buf_init(&b, len + PDF_WRITE_UPDATE_MAX);
 	qsort(w->o, w->n, sizeof(*w->o), by_num);
 	for (i = 0; i < w->n; i++)
 		if (w->o[i].ref.num >= size)
 			size = w->o[i].ref.num + 1;
-	rc = buf_append(&b, data, len);
-	if (rc == E_OK && len && data[len - 1] != '\n' && data[len - 1] != '\r')
-		rc = buf_append(&b, "\n", 1);
+	if (len && last != '\n' && last != '\r')
+		rc = buf_append(b, "\n", 1);
 	for (i = 0; rc == E_OK && i < w->n; i++)
-		rc = write_object(&b, &w->o[i]);
+		rc = write_object(b, w->base, &w->o[i]);
 	if (rc == E_OK)
-		rc = x->sec[x->nsec - 1].is_stream ? write_xref_stream(&b, w, size)
-						   : write_table(&b, w, size);
+		rc = x->sec[x->nsec - 1].is_stream ? write_xref_stream(b, w, size)
+						   : write_table(b, w, size);
+	return rc;
+}
+
+/* The update, after a copy of the input with @with_input. */
+static int finish(struct pdf_write *w, uint8_t **out, size_t *outlen, int with_input)
+{
+	const uint8_t *data;
+	size_t len;
+	struct buf b;
+	int rc = E_OK;
+
+	*out = NULL;
+	*outlen = 0;
+	data = pdf_doc_data(w->doc, &len);
+	buf_init(&b, (with_input ? len : 0) + PDF_WRITE_UPDATE_MAX);
+	w->base = with_input ? 0 : len;
+	if (with_input)
+		rc = buf_append(&b, data, len);
+	if (rc == E_OK)
+		rc = write_update(w, &b, len, len ? data[len - 1] : 0);
 	if (rc < 0) {
 		buf_free(&b);
 		return rc;
@@ -322,4 +339,14 @@ int pdf_write_finish(struct pdf_write *w, uint8_t **out, size_t *outlen)
 	*out = b.data;
 	*outlen = b.len;
 	return E_OK;
+}
+
+int pdf_write_finish(struct pdf_write *w, uint8_t **out, size_t *outlen)
+{
+	return finish(w, out, outlen, 1);
+}
+
+int pdf_write_update(struct pdf_write *w, uint8_t **out, size_t *outlen)
+{
+	return finish(w, out, outlen, 0);
 }

@@ -49,4 +49,10 @@ void pdf_write_set_info(struct pdf_write *w, struct pdf_ref ref);
 /* The whole new file: the input, then the update.  *out malloc'ed. */
 int pdf_write_finish(struct pdf_write *w, uint8_t **out, size_t *outlen);
 
+/* Only the update (with the EOL added after an input that lacks one): the
+ * bytes that follow the input in the new file, its offsets counted from the
+ * start of the file, so the input need not be copied.  *out malloc'ed.
+ * Call either this or pdf_write_finish(), once. */
+int pdf_write_update(struct pdf_write *w, uint8_t **out, size_t *outlen);
+
 #endif

@@ -1,7 +1,8 @@
 /*
- * cms.c: the detached CMS SignedData of PDF signatures, made and checked
- * with GnuTLS's pkcs7 API; the ESS signing-certificate-v2 attribute is
- * DER-encoded here (the only ASN.1 we write by hand).
+ * cms.c: checking the detached CMS SignedData of PDF signatures, with
+ * GnuTLS's pkcs7 API for the parsing and the certificates, and here the
+ * signed attributes against the digest of the byte ranges (made in
+ * cms_sign.c).
  */
 #include "config.h"
 
@@ -16,165 +17,6 @@
 #include "common/err.h"
 #include "signing/cms.h"
 #include "signing/keys.h"
-
-#define OID_SIGNING_CERT_V2 "1.2.840.113549.1.9.16.2.47"
-#define DER_MAX 2048
-
-struct der {
-	uint8_t p[DER_MAX];
-	size_t n;
-	int over;
-};
-
-/* Appends tag, length and @len bytes of @v. */
-static void der_put(struct der *d, uint8_t tag, const void *v, size_t len)
-{
-	uint8_t h[4];
-	size_t hn = 0;
-
-	h[hn++] = tag;
-	if (len < 128) {
-		h[hn++] = (uint8_t)len;
-	} else if (len < 256) {
-		h[hn++] = 0x81;
-		h[hn++] = (uint8_t)len;
-	} else {
-		h[hn++] = 0x82;
-		h[hn++] = (uint8_t)(len >> 8);
-		h[hn++] = (uint8_t)len;
-	}
-	if (len > 0xffff || d->n + hn + len > sizeof(d->p)) {
-		d->over = 1;
-		return;
-	}
-	memcpy(d->p + d->n, h, hn);
-	memcpy(d->p + d->n + hn, v, len);
-	d->n += hn + len;
-}
-
-/* Wraps the content of @d in @tag. */
-static void der_wrap(struct der *d, uint8_t tag)
-{
-	struct der t = {{0}, 0, d->over};
-
-	der_put(&t, tag, d->p, d->n);
-	*d = t;
-}
-
-static void der_cat(struct der *d, const struct der *s)
-{
-	if (s->over || d->n + s->n > sizeof(d->p)) {
-		d->over = 1;
-		return;
-	}
-	memcpy(d->p + d->n, s->p, s->n);
-	d->n += s->n;
-}
-
-/* SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 } with
- * one ESSCertIDv2 { certHash (SHA-256, the default algorithm, so omitted),
- * issuerSerial { GeneralNames { [4] issuer Name }, serialNumber } }. */
-static int ess_v2(struct der *out, gnutls_x509_crt_t crt)
-{
-	struct der gn;
-	gnutls_datum_t der = {NULL, 0}, issuer = {NULL, 0};
-	uint8_t hash[32], serial[64], ser[65];
-	size_t sn = sizeof(serial), n = 0;
-	int rc;
-
-	rc = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der);
-	if (rc == 0)
-		rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, der.data, der.size, hash);
-	if (rc == 0)
-		rc = gnutls_x509_crt_get_raw_issuer_dn(crt, &issuer);
-	if (rc == 0)
-		rc = gnutls_x509_crt_get_serial(crt, serial, &sn);
-	if (rc < 0) {
-		rc = keys_err(rc, "signing-certificate-v2");
-		goto out;
-	}
-	if (sn && (serial[0] & 0x80))
-		ser[n++] = 0;
-	memcpy(ser + n, serial, sn);
-	n += sn;
-	memset(&gn, 0, sizeof(gn));
-	memset(out, 0, sizeof(*out));
-	der_put(&gn, 0xa4, issuer.data, issuer.size); /* directoryName */
-	der_wrap(&gn, 0x30);                          /* GeneralNames */
-	der_put(&gn, 0x02, ser, n);                   /* serialNumber */
-	der_wrap(&gn, 0x30);                          /* IssuerSerial */
-	der_put(out, 0x04, hash, sizeof(hash));       /* certHash */
-	der_cat(out, &gn);
-	der_wrap(out, 0x30); /* ESSCertIDv2 */
-	der_wrap(out, 0x30); /* SEQUENCE OF */
-	der_wrap(out, 0x30); /* SigningCertificateV2 */
-	if (out->over)
-		rc = err_set(E_CRYPTO, "signing-certificate-v2: issuer name too long");
-out:
-	gnutls_free(der.data);
-	gnutls_free(issuer.data);
-	return rc;
-}
-
-static int sign_p7(gnutls_pkcs7_t p7, const struct sigkey *k, const gnutls_datum_t *data, int pkcs7)
-{
-	gnutls_pkcs7_attrs_t attrs = NULL;
-	gnutls_x509_crt_t *chain;
-	size_t n = sigkey_chain(k, &chain), i;
-	unsigned flags = GNUTLS_PKCS7_INCLUDE_CERT;
-	struct der ess;
-	gnutls_datum_t v;
-	int rc = E_OK;
-
-	for (i = 1; rc >= 0 && i < n; i++)
-		rc = gnutls_pkcs7_set_crt(p7, chain[i]);
-	if (rc < 0)
-		return keys_err(rc, "CMS certificates");
-	if (pkcs7) {
-		flags |= GNUTLS_PKCS7_INCLUDE_TIME;
-	} else {
-		rc = ess_v2(&ess, chain[0]);
-		if (rc < 0)
-			return rc;
-		v.data = ess.p;
-		v.size = (unsigned)ess.n;
-		rc = gnutls_pkcs7_add_attr(&attrs, OID_SIGNING_CERT_V2, &v, 0);
-		if (rc < 0)
-			return keys_err(rc, "signing-certificate-v2");
-	}
-	rc = gnutls_pkcs7_sign(p7, chain[0], sigkey_privkey(k), data, attrs, NULL,
-			       GNUTLS_DIG_SHA256, flags);
-	gnutls_pkcs7_attrs_deinit(attrs);
-	return rc < 0 ? keys_err(rc, "CMS signature") : E_OK;
-}
-
-int cms_sign(uint8_t **out, size_t *outlen, const struct sigkey *k, const uint8_t *data, size_t n,
-	     int pkcs7)
-{
-	gnutls_pkcs7_t p7 = NULL;
-	gnutls_datum_t d = {(unsigned char *)data, (unsigned)n}, der = {NULL, 0};
-	int rc;
-
-	*out = NULL;
-	*outlen = 0;
-	rc = gnutls_pkcs7_init(&p7);
-	if (rc < 0)
-		return keys_err(rc, "CMS");
-	rc = sign_p7(p7, k, &d, pkcs7);
-	if (rc == E_OK && (rc = gnutls_pkcs7_export2(p7, GNUTLS_X509_FMT_DER, &der)) < 0)
-		rc = keys_err(rc, "CMS export");
-	if (rc == E_OK) {
-		*out = malloc(der.size);
-		if (!*out)
-			rc = err_set(E_NOMEM, "CMS");
-		else
-			memcpy(*out, der.data, der.size);
-		*outlen = *out ? der.size : 0;
-	}
-	gnutls_free(der.data);
-	gnutls_pkcs7_deinit(p7);
-	return rc;
-}
 
 void cms_result_clear(struct cms_result *r)
 {
@@ -330,8 +172,27 @@ static int tst_imprint(const uint8_t *p, size_t n, gnutls_digest_algorithm_t *di
 	return 0;
 }
 
+/* The digest @dig of the runs @s into @h; its length, or 0 on failure. */
+static size_t hash_spans(gnutls_digest_algorithm_t dig, const struct cms_span *s, size_t n,
+			 uint8_t h[64])
+{
+	gnutls_hash_hd_t hd;
+	size_t i;
+
+	if (gnutls_hash_get_len(dig) > 64 || gnutls_hash_init(&hd, dig) < 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i].n && gnutls_hash(hd, s[i].p, s[i].n) < 0) {
+			gnutls_hash_deinit(hd, NULL);
+			return 0;
+		}
+	gnutls_hash_deinit(hd, h);
+	return gnutls_hash_get_len(dig);
+}
+
 /* The timestamp's imprint must be the digest of @data. */
-static void check_tst(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_t *data)
+static void check_tst(struct cms_result *r, gnutls_pkcs7_t p7, const struct cms_span *data,
+		      size_t nspan)
 {
 	gnutls_datum_t emb = {NULL, 0};
 	gnutls_digest_algorithm_t dig;
@@ -345,11 +206,215 @@ static void check_tst(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datu
 		snprintf(r->why, sizeof(r->why), "the timestamp has no readable TSTInfo");
 	else if (dig == GNUTLS_DIG_UNKNOWN || hlen != gnutls_hash_get_len(dig))
 		snprintf(r->why, sizeof(r->why), "the timestamp's digest is not SHA-2");
-	else if (gnutls_hash_fast(dig, data->data, data->size, h) < 0 || memcmp(h, hash, hlen))
+	else if (hash_spans(dig, data, nspan, h) != hlen || memcmp(h, hash, hlen))
 		snprintf(r->why, sizeof(r->why), "the timestamp is not of these bytes");
 	else
 		r->intact = 1;
 	gnutls_free(emb.data);
+}
+
+#define OID_CONTENT_TYPE "\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x09\x03"
+#define OID_MESSAGE_DIGEST "\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x09\x04"
+#define VERIFY_FLAGS (GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS)
+
+/* Steps over the element at *p (*n bytes left) if its tag is @tag (0: any):
+ * *el the whole element, *in its content (either may be NULL); -1 if the
+ * next bytes are not such an element. */
+static int der_next(const uint8_t **p, size_t *n, uint8_t tag, struct cms_span *el,
+		    struct cms_span *in)
+{
+	uint8_t t;
+	size_t hdr, len, all = der_elem(*p, *n, &t, &hdr, &len);
+
+	if (!all || (tag && t != tag))
+		return -1;
+	if (el)
+		*el = (struct cms_span){*p, all};
+	if (in)
+		*in = (struct cms_span){*p + hdr, len};
+	*p += all;
+	*n -= all;
+	return 0;
+}
+
+/* Enters the element at *p of tag @tag: *p, *n become its content. */
+static int der_enter(const uint8_t **p, size_t *n, uint8_t tag)
+{
+	struct cms_span in;
+
+	if (der_next(p, n, tag, NULL, &in) < 0)
+		return -1;
+	*p = in.p;
+	*n = in.n;
+	return 0;
+}
+
+/* From the DER of a ContentInfo holding a SignedData: the encapsulated
+ * content's type (its OID element) and the first SignerInfo's signedAttrs
+ * (the [0] element; n 0 when it has none); -1 if the DER is not that. */
+static int signer_attrs(const uint8_t *p, size_t n, struct cms_span *ctype, struct cms_span *attrs)
+{
+	struct cms_span encap;
+	const uint8_t *q;
+	size_t m;
+
+	if (der_enter(&p, &n, 0x30) < 0 || der_next(&p, &n, 0x06, NULL, NULL) < 0 ||
+	    der_enter(&p, &n, 0xa0) < 0 || der_enter(&p, &n, 0x30) < 0 || /* SignedData */
+	    der_next(&p, &n, 0x02, NULL, NULL) < 0 ||                     /* version */
+	    der_next(&p, &n, 0x31, NULL, NULL) < 0 ||                     /* digestAlgorithms */
+	    der_next(&p, &n, 0x30, NULL, &encap) < 0)
+		return -1;
+	q = encap.p;
+	m = encap.n;
+	if (der_next(&q, &m, 0x06, ctype, NULL) < 0)
+		return -1;
+	while (n && (p[0] == 0xa0 || p[0] == 0xa1)) /* certificates, crls */
+		if (der_next(&p, &n, 0, NULL, NULL) < 0)
+			return -1;
+	if (der_enter(&p, &n, 0x31) < 0 || der_enter(&p, &n, 0x30) < 0 || /* a SignerInfo */
+	    der_next(&p, &n, 0x02, NULL, NULL) < 0 ||                     /* version */
+	    der_next(&p, &n, 0, NULL, NULL) < 0 ||                        /* sid */
+	    der_next(&p, &n, 0x30, NULL, NULL) < 0)                       /* digestAlgorithm */
+		return -1;
+	*attrs = (struct cms_span){NULL, 0};
+	if (n && p[0] == 0xa0)
+		return der_next(&p, &n, 0xa0, attrs, NULL);
+	return 0;
+}
+
+static int span_is(struct cms_span s, const void *p, size_t n)
+{
+	return s.n == n && memcmp(s.p, p, n) == 0;
+}
+
+/* The signed attributes @attrs against the digest @h (@hl bytes) of the
+ * data and the content type @ctype: exactly one messageDigest, equal to
+ * @h; at most one contentType, equal to @ctype.  NULL when they hold,
+ * else why not. */
+static const char *attrs_fault(struct cms_span attrs, struct cms_span ctype, const uint8_t *h,
+			       size_t hl)
+{
+	struct cms_span a, oid, set, v;
+	const uint8_t *p = attrs.p, *q;
+	size_t n = attrs.n, m;
+	int md = 0, ct = 0;
+
+	if (der_enter(&p, &n, 0xa0) < 0)
+		return "unreadable signed attributes";
+	while (n) {
+		if (der_next(&p, &n, 0x30, NULL, &a) < 0)
+			return "unreadable signed attribute";
+		q = a.p;
+		m = a.n;
+		if (der_next(&q, &m, 0x06, &oid, NULL) < 0 ||
+		    der_next(&q, &m, 0x31, NULL, &set) < 0)
+			return "unreadable signed attribute";
+		q = set.p;
+		m = set.n;
+		if (span_is(oid, OID_MESSAGE_DIGEST, 11)) {
+			if (md++ || der_next(&q, &m, 0x04, NULL, &v) < 0 || m)
+				return "the CMS must hold one messageDigest";
+			if (!span_is(v, h, hl))
+				return "the digest of the signed bytes is not the CMS's "
+				       "messageDigest";
+		} else if (span_is(oid, OID_CONTENT_TYPE, 11)) {
+			if (ct++ || der_next(&q, &m, 0x06, &v, NULL) < 0 || m ||
+			    !span_is(v, ctype.p, ctype.n))
+				return "the contentType attribute is not the content's type";
+		}
+	}
+	return md ? NULL : "the CMS has no messageDigest";
+}
+
+/* GnuTLS's check of a signature over the data itself: on a joined copy. */
+static int verify_joined(int *grc, gnutls_pkcs7_t p7, gnutls_x509_crt_t signer,
+			 const struct cms_span *data, size_t nspan)
+{
+	gnutls_datum_t d;
+	size_t n = 0, i;
+	uint8_t *all;
+
+	for (i = 0; i < nspan; i++)
+		n += data[i].n;
+	all = malloc(n ? n : 1);
+	if (!all)
+		return err_set(E_NOMEM, "signed bytes");
+	for (n = 0, i = 0; i < nspan; n += data[i].n, i++)
+		memcpy(all + n, data[i].p, data[i].n);
+	d = (gnutls_datum_t){all, (unsigned)n};
+	*grc = gnutls_pkcs7_verify_direct(p7, signer, 0, &d, VERIFY_FLAGS);
+	free(all);
+	return E_OK;
+}
+
+/* The signature over the signed attributes @attrs (signed as a SET). */
+static int verify_attrs(int *grc, gnutls_x509_crt_t signer,
+			const gnutls_pkcs7_signature_info_st *info, struct cms_span attrs)
+{
+	uint8_t *set = malloc(attrs.n);
+	gnutls_datum_t d = {set, (unsigned)attrs.n};
+
+	if (!set)
+		return err_set(E_NOMEM, "signed attributes");
+	memcpy(set, attrs.p, attrs.n);
+	set[0] = 0x31;
+	*grc = gnutls_x509_crt_verify_data2(signer, info->algo, VERIFY_FLAGS, &d, &info->sig);
+	free(set);
+	return E_OK;
+}
+
+/* The data a CMS signs: runs of bytes, and their SHA-256 when the caller
+ * has it (cms_check). */
+struct signed_data {
+	const struct cms_span *span;
+	size_t n;
+	const uint8_t *sha256;
+};
+
+/* The digest @dig of @sd into @h: the caller's SHA-256 when it has it,
+ * else hashed here; its length, 0 on failure. */
+static size_t data_digest(const struct signed_data *sd, gnutls_digest_algorithm_t dig,
+			  uint8_t h[64])
+{
+	if (sd->sha256 && dig == GNUTLS_DIG_SHA256) {
+		memcpy(h, sd->sha256, 32);
+		return 32;
+	}
+	return hash_spans(dig, sd->span, sd->n, h);
+}
+
+/* The signature of @der by @signer over @sd: r->intact, or r->why. */
+static int check_signature(struct cms_result *r, gnutls_pkcs7_t p7,
+			   const gnutls_pkcs7_signature_info_st *info, gnutls_x509_crt_t signer,
+			   const gnutls_datum_t *der, const struct signed_data *sd, int tst)
+{
+	gnutls_digest_algorithm_t dig = gnutls_sign_get_hash_algorithm(info->algo);
+	struct cms_span ctype, attrs;
+	const char *why = NULL;
+	uint8_t h[64];
+	size_t hl;
+	int grc = 0, rc = E_OK;
+
+	if (tst)
+		grc = gnutls_pkcs7_verify_direct(p7, signer, 0, NULL, VERIFY_FLAGS);
+	else if (signer_attrs(der->data, der->size, &ctype, &attrs) < 0)
+		why = "unreadable SignedData";
+	else if (!attrs.n)
+		rc = verify_joined(&grc, p7, signer, sd->span, sd->n);
+	else if (!(hl = data_digest(sd, dig, h)))
+		why = "the CMS's digest algorithm is not supported";
+	else if (!(why = attrs_fault(attrs, ctype, h, hl)))
+		rc = verify_attrs(&grc, signer, info, attrs);
+	if (rc < 0)
+		return rc;
+	if (why)
+		snprintf(r->why, sizeof(r->why), "%s", why);
+	else if (grc < 0)
+		snprintf(r->why, sizeof(r->why), "the CMS signature does not verify: %s",
+			 gnutls_strerror(grc));
+	else
+		r->intact = 1;
+	return E_OK;
 }
 
 /* The CMS's certificates, the signer first; *signer_found 0 if absent. */
@@ -384,7 +449,8 @@ static int load_certs(gnutls_pkcs7_t p7, const gnutls_pkcs7_signature_info_st *i
 	return E_OK;
 }
 
-static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_t *data, int tst)
+static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_t *der,
+		    const struct signed_data *sd, int tst)
 {
 	gnutls_pkcs7_signature_info_st info;
 	gnutls_x509_crt_t *certs = r->certs;
@@ -408,17 +474,9 @@ static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_
 		r->signer = cert_cn(certs[0]);
 		cert_fpr(r->cert_sha256, certs[0]);
 		/* time is a trust matter, reported by trust_check() */
-		i = (size_t)gnutls_pkcs7_verify_direct(
-			p7, certs[0], 0, tst ? NULL : data,
-			GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
-				GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS);
-		if ((int)i < 0)
-			snprintf(r->why, sizeof(r->why), "the CMS signature does not verify: %s",
-				 gnutls_strerror((int)i));
-		else
-			r->intact = 1;
-		if (r->intact && tst)
-			check_tst(r, p7, data);
+		rc = check_signature(r, p7, &info, certs[0], der, sd, tst);
+		if (rc == E_OK && r->intact && tst)
+			check_tst(r, p7, sd->span, sd->n);
 	}
 	if (!found) {
 		for (i = 0; i < r->n_certs; i++)
@@ -429,12 +487,11 @@ static int check_p7(struct cms_result *r, gnutls_pkcs7_t p7, const gnutls_datum_
 	return rc;
 }
 
-int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const uint8_t *data,
-	      size_t n, int tst)
+int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const struct cms_span *data,
+	      size_t nspan, int tst, const uint8_t *sha256)
 {
 	gnutls_pkcs7_t p7 = NULL;
-	gnutls_datum_t d = {(unsigned char *)der, (unsigned)derlen};
-	gnutls_datum_t c = {(unsigned char *)data, (unsigned)n}, emb = {NULL, 0};
+	gnutls_datum_t d = {(unsigned char *)der, (unsigned)derlen}, emb = {NULL, 0};
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -452,7 +509,7 @@ int cms_check(struct cms_result *r, const uint8_t *der, size_t derlen, const uin
 		gnutls_free(emb.data);
 		rc = E_OK;
 	} else {
-		rc = check_p7(r, p7, &c, tst);
+		rc = check_p7(r, p7, &d, &(struct signed_data){data, nspan, sha256}, tst);
 	}
 	gnutls_pkcs7_deinit(p7);
 	return rc;

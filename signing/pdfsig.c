@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gnutls/crypto.h>
+
 #include "common/err.h"
 #include "pdf/pdf_doc.h"
 #include "pdf/pdf_write.h"
@@ -306,16 +308,30 @@ static int fill_byterange(uint8_t *p, size_t len, size_t from, size_t cms_max, s
 	return E_OK;
 }
 
-/* Signs the bytes [0, a) and [b, len) of @p and writes the CMS, in hex,
- * into the placeholder [a, b).  The signed bytes are made one run in place:
- * the small part from a on is saved, the tail moved to a, and both put back
- * after signing, so the file (tens of MB) is not copied. */
-static int fill_contents(uint8_t *p, size_t len, size_t a, size_t b, const struct sigkey *k,
-			 const struct pdfsig_opts *o)
+/* Writes the CMS @cms (@n bytes), in hex, into the placeholder [a, b). */
+static int put_hex(uint8_t *p, size_t a, size_t b, const uint8_t *cms, size_t n)
 {
 	static const char hx[] = "0123456789abcdef";
+	size_t i;
+
+	if (2 * n > b - a - 2)
+		return err_set(E_INTERNAL, "CMS of %zu bytes does not fit its placeholder", n);
+	for (i = 0; i < n; i++) {
+		p[a + 1 + 2 * i] = (uint8_t)hx[cms[i] >> 4];
+		p[a + 2 + 2 * i] = (uint8_t)hx[cms[i] & 15];
+	}
+	return E_OK;
+}
+
+/* GnuTLS's signing, for keys cms_sign_digest() does not take: it wants
+ * the signed bytes as one run, so they are made one in place (the small
+ * part from a on is saved, the tail moved to a, both put back after), and
+ * it hashes them itself. */
+static int sign_joined(uint8_t *p, size_t len, size_t a, size_t b, const struct sigkey *k,
+		       const struct pdfsig_opts *o)
+{
 	uint8_t *saved, *cms = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 	int rc;
 
 	saved = malloc(len - a);
@@ -326,16 +342,38 @@ static int fill_contents(uint8_t *p, size_t len, size_t a, size_t b, const struc
 	rc = cms_sign(&cms, &n, k, p, len - (b - a), o->pkcs7);
 	memcpy(p + a, saved, len - a);
 	free(saved);
-	if (rc < 0)
-		return rc;
-	if (2 * n > b - a - 2) {
-		rc = err_set(E_INTERNAL, "CMS of %zu bytes does not fit its placeholder", n);
-	} else {
-		for (i = 0; i < n; i++) {
-			p[a + 1 + 2 * i] = (uint8_t)hx[cms[i] >> 4];
-			p[a + 2 + 2 * i] = (uint8_t)hx[cms[i] & 15];
-		}
+	if (rc == E_OK)
+		rc = put_hex(p, a, b, cms, n);
+	free(cms);
+	return rc;
+}
+
+/* Signs the bytes [0, a) and [b, len) of @p, hashed once where they lie,
+ * and writes the CMS into the placeholder [a, b); *known (obj set by the
+ * caller) receives the ranges and their digest for the check of the
+ * result. */
+static int sign_ranges(uint8_t *p, size_t len, size_t a, size_t b, const struct sigkey *k,
+		       const struct pdfsig_opts *o, time_t now, struct pdfverify_known *known)
+{
+	gnutls_hash_hd_t h;
+	uint8_t *cms = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0)
+		return err_set(E_NOMEM, "SHA-256");
+	if (gnutls_hash(h, p, a) < 0 || gnutls_hash(h, p + b, len - b) < 0) {
+		gnutls_hash_deinit(h, NULL);
+		return err_set(E_CRYPTO, "SHA-256 of the byte ranges");
 	}
+	gnutls_hash_deinit(h, known->sha256);
+	known->range[0] = 0;
+	known->range[1] = a;
+	known->range[2] = b;
+	known->range[3] = len - b;
+	rc = cms_sign_digest(&cms, &n, k, known->sha256, now, o->pkcs7);
+	if (rc == E_OK)
+		rc = put_hex(p, a, b, cms, n);
 	free(cms);
 	return rc;
 }
@@ -381,15 +419,17 @@ static int build(struct update *u, const struct sigkey *k, const struct pdfsig_o
 	return rc;
 }
 
-/* The new signature must be intact and cover the whole file. */
-static int check_result(const uint8_t *p, size_t len, uint32_t sig)
+/* The new signature must be intact and cover the whole file; @known (or
+ * NULL) is the digest sign_ranges() computed over these very bytes. */
+static int check_result(const uint8_t *p, size_t len, uint32_t sig,
+			const struct pdfverify_known *known)
 {
 	struct pdfverify_report *r = NULL;
 	const struct pdfverify_sig *s = NULL;
 	size_t i;
 	int rc;
 
-	rc = pdfverify_data(&r, p, len, NULL);
+	rc = pdfverify_data_known(&r, p, len, NULL, known);
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < r->n; i++)
@@ -420,40 +460,102 @@ static int first_signature(const uint8_t *in, size_t len, int p)
 	return rc;
 }
 
-int pdfsig_sign(uint8_t **out, size_t *outlen, const uint8_t *in, size_t inlen,
-		const struct sigkey *k, const struct pdfsig_opts *o)
+/* The update of @in signed by @k: *upd (malloc'd) follows the input in
+ * the new file, its placeholders still empty; *sig the /Sig object. */
+static int prepare(uint8_t **upd, size_t *updlen, uint32_t *sig, size_t *cms_max, const uint8_t *in,
+		   size_t inlen, const struct sigkey *k, const struct pdfsig_opts *o, time_t now)
 {
 	struct update u = {0};
-	time_t now = o->now ? o->now : time(NULL);
-	uint8_t *p = NULL;
-	size_t len = 0, a = 0, b = 0;
 	int rc;
 
-	*out = NULL;
-	*outlen = 0;
+	*upd = NULL;
+	*updlen = 0;
 	u.cms_max = cms_room(k);
 	rc = o->certify ? first_signature(in, inlen, o->certify) : E_OK;
 	if (rc == E_OK)
-		rc = pdf_doc_open(&u.doc, in, inlen);
+		rc = pdf_doc_open_borrowed(&u.doc, in, inlen);
 	if (rc == E_OK)
 		rc = pdf_write_new(&u.w, u.doc);
 	if (rc == E_OK)
 		rc = build(&u, k, o, now);
 	if (rc == E_OK)
-		rc = pdf_write_finish(u.w, &p, &len);
-	if (rc == E_OK)
-		rc = fill_byterange(p, len, inlen, u.cms_max, &a, &b);
-	if (rc == E_OK)
-		rc = fill_contents(p, len, a, b, k, o);
-	if (rc == E_OK)
-		rc = check_result(p, len, u.sig.num);
+		rc = pdf_write_update(u.w, upd, updlen);
+	*sig = u.sig.num;
+	*cms_max = u.cms_max;
 	pdf_write_free(u.w);
 	pdf_doc_free(u.doc);
+	return rc;
+}
+
+/* The new file @p (@len bytes, the input the first @inlen): fills the
+ * placeholders, signs, and verifies the result. */
+static int complete(uint8_t *p, size_t len, size_t inlen, size_t cms_max, uint32_t sig,
+		    const struct sigkey *k, const struct pdfsig_opts *o, time_t now)
+{
+	struct pdfverify_known known = {0};
+	size_t a = 0, b = 0;
+	int rc;
+
+	rc = fill_byterange(p, len, inlen, cms_max, &a, &b);
+	if (rc < 0)
+		return rc;
+	if (!cms_can_sign_digest(k)) {
+		rc = sign_joined(p, len, a, b, k, o);
+		return rc < 0 ? rc : check_result(p, len, sig, NULL);
+	}
+	known.obj = sig;
+	rc = sign_ranges(p, len, a, b, k, o, now, &known);
+	return rc < 0 ? rc : check_result(p, len, sig, &known);
+}
+
+int pdfsig_sign(uint8_t **out, size_t *outlen, const uint8_t *in, size_t inlen,
+		const struct sigkey *k, const struct pdfsig_opts *o)
+{
+	uint8_t *upd = NULL, *p = NULL;
+	size_t updlen = 0, cms_max = 0;
+	time_t now = o->now ? o->now : time(NULL);
+	uint32_t sig = 0;
+	int rc;
+
+	*out = NULL;
+	*outlen = 0;
+	rc = prepare(&upd, &updlen, &sig, &cms_max, in, inlen, k, o, now);
+	if (rc == E_OK && !(p = malloc(inlen + updlen)))
+		rc = err_set(E_NOMEM, "signed file");
+	if (rc == E_OK) {
+		memcpy(p, in, inlen);
+		memcpy(p + inlen, upd, updlen);
+		rc = complete(p, inlen + updlen, inlen, cms_max, sig, k, o, now);
+	}
+	free(upd);
 	if (rc < 0) {
 		free(p);
 		return rc;
 	}
 	*out = p;
-	*outlen = len;
+	*outlen = inlen + updlen;
 	return E_OK;
+}
+
+int pdfsig_sign_buf(uint8_t *buf, size_t inlen, size_t cap, size_t *outlen, const struct sigkey *k,
+		    const struct pdfsig_opts *o)
+{
+	uint8_t *upd = NULL;
+	size_t updlen = 0, cms_max = 0;
+	time_t now = o->now ? o->now : time(NULL);
+	uint32_t sig = 0;
+	int rc;
+
+	*outlen = 0;
+	rc = prepare(&upd, &updlen, &sig, &cms_max, buf, inlen, k, o, now);
+	if (rc == E_OK && updlen > cap - inlen)
+		rc = err_set(E_TOOBIG, "the signature's update of %zu bytes does not fit", updlen);
+	if (rc == E_OK) {
+		memcpy(buf + inlen, upd, updlen);
+		rc = complete(buf, inlen + updlen, inlen, cms_max, sig, k, o, now);
+	}
+	free(upd);
+	if (rc == E_OK)
+		*outlen = inlen + updlen;
+	return rc;
 }

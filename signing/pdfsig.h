@@ -55,4 +55,12 @@ struct pdfsig_opts {
 int pdfsig_sign(uint8_t **out, size_t *outlen, const uint8_t *in, size_t inlen,
 		const struct sigkey *k, const struct pdfsig_opts *o);
 
+/* The same in place, without copying the input: @buf[0, @inlen) is the
+ * input (read where it lies, a mapped file for instance), the update is
+ * written after it, into @buf[@inlen, @cap) (E_TOOBIG if it does not fit);
+ * *outlen is the new file's length.  The bytes [0, @inlen) are not changed,
+ * and must not change (nor @buf move) until the call returns. */
+int pdfsig_sign_buf(uint8_t *buf, size_t inlen, size_t cap, size_t *outlen, const struct sigkey *k,
+		    const struct pdfsig_opts *o);
+
 #endif

@@ -40,7 +40,7 @@ static int pv_file_open(struct pv_file *f, const uint8_t *data, size_t len)
 	int rc;
 
 	memset(f, 0, sizeof(*f));
-	rc = pdf_doc_open(&last, data, len);
+	rc = pdf_doc_open_borrowed(&last, data, len);
 	if (rc < 0)
 		return rc;
 	x = pdf_doc_xref(last);
@@ -56,7 +56,7 @@ static int pv_file_open(struct pv_file *f, const uint8_t *data, size_t len)
 	/* A revision that is not a file by itself is read together with the
 	 * next one (a linearized file's two sections are one revision already). */
 	for (i = 0; rc == E_OK && i + 1 < x->nsec; i++) {
-		rc = pdf_doc_open(&f->rev[i], data, x->sec[i].end);
+		rc = pdf_doc_open_borrowed(&f->rev[i], data, x->sec[i].end);
 		if (rc == E_NOMEM)
 			return rc;
 		f->rev[i] = rc < 0 ? NULL : f->rev[i];
@@ -281,8 +281,10 @@ static int check_cms(struct pdfverify_sig *s, struct cms_result *cr, const struc
 		     const uint64_t v[4], const struct pdf_obj *c)
 {
 	const uint8_t *cms = (const uint8_t *)c->u.s.p;
-	size_t dl = der_len(cms, c->u.s.len), i, n, used = dl;
-	uint8_t *data, *der = NULL;
+	size_t dl = der_len(cms, c->u.s.len), i, used = dl;
+	struct cms_span span[2];
+	uint8_t *der = NULL;
+	int known;
 	int rc;
 
 	/* Other signers (NSS) write BER with indefinite lengths: re-encoded,
@@ -296,16 +298,12 @@ static int check_cms(struct pdfverify_sig *s, struct cms_result *cr, const struc
 			free(der);
 			return broken(s, "/Contents has bytes after its CMS");
 		}
-	n = (size_t)(v[1] + v[3]);
-	data = malloc(n ? n : 1);
-	if (!data) {
-		free(der);
-		return err_set(E_NOMEM, "signed bytes");
-	}
-	memcpy(data, f->data, (size_t)v[1]);
-	memcpy(data + v[1], f->data + v[2], (size_t)v[3]);
-	rc = cms_check(cr, der ? der : cms, dl, data, n, strcmp(s->subfilter, "ETSI.RFC3161") == 0);
-	free(data);
+	span[0] = (struct cms_span){f->data, (size_t)v[1]};
+	span[1] = (struct cms_span){f->data + v[2], (size_t)v[3]};
+	known = f->known && f->known->obj == s->obj &&
+		memcmp(f->known->range, v, sizeof(f->known->range)) == 0;
+	rc = cms_check(cr, der ? der : cms, dl, span, 2, strcmp(s->subfilter, "ETSI.RFC3161") == 0,
+		       known ? f->known->sha256 : NULL);
 	free(der);
 	if (rc < 0)
 		return rc;
@@ -399,6 +397,12 @@ static int check_all(struct pv_file *f, struct pdfverify_report *r, struct cms_r
 int pdfverify_data(struct pdfverify_report **out, const uint8_t *data, size_t len,
 		   const struct trust *t)
 {
+	return pdfverify_data_known(out, data, len, t, NULL);
+}
+
+int pdfverify_data_known(struct pdfverify_report **out, const uint8_t *data, size_t len,
+			 const struct trust *t, const struct pdfverify_known *known)
+{
 	struct pv_file f;
 	struct walk w = {&f, NULL, 0, 0};
 	struct cms_result *cr = NULL;
@@ -410,6 +414,7 @@ int pdfverify_data(struct pdfverify_report **out, const uint8_t *data, size_t le
 	if (!w.r)
 		return err_set(E_NOMEM, "report");
 	rc = pv_file_open(&f, data, len);
+	f.known = known;
 	w.r->revisions = f.nrev;
 	for (w.rev = 0; rc == E_OK && w.rev < f.nrev; w.rev++)
 		if (f.rev[w.rev])

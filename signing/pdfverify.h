@@ -70,6 +70,25 @@ int pdfverify_data(struct pdfverify_report **out, const uint8_t *data, size_t le
 		   const struct trust *t);
 void pdfverify_report_free(struct pdfverify_report *r);
 
+/* The SHA-256 of the byte ranges of the signature /Sig @obj, computed by
+ * the caller over exactly the bytes [@range[0], @range[0] + @range[1]) and
+ * [@range[2], @range[2] + @range[3]) of the @data it passes, which do not
+ * change afterwards (pdfsig.c: the file it just signed and will return). */
+struct pdfverify_known {
+	uint32_t obj;
+	uint64_t range[4];
+	uint8_t sha256[32];
+};
+
+/* pdfverify_data(), with @known standing for the hash of the ranges of that
+ * signature when its /ByteRange is exactly @known->range and its CMS uses
+ * SHA-256: the file is not hashed a second time.  Every other check is
+ * made: the strict /ByteRange, the CMS's messageDigest against the digest,
+ * the signature over the signed attributes, the structure and the later
+ * revisions. */
+int pdfverify_data_known(struct pdfverify_report **out, const uint8_t *data, size_t len,
+			 const struct trust *t, const struct pdfverify_known *known);
+
 /* 1 when there is at least one signature and every one is intact, trusted,
  * not revoked (at its trust_time) and followed by nothing but allowed
  * changes. */

@@ -15,6 +15,7 @@ struct pv_file {
 	const struct pdf_xref *xref; /* of the whole file */
 	struct pdf_doc **rev;        /* the file as it was at each revision */
 	size_t nrev;
+	const struct pdfverify_known *known; /* or NULL */
 };
 
 /* Checks revisions @from+1 .. last against revision @from (0-based): sets

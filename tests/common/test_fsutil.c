@@ -1,6 +1,7 @@
 /*
- * test_fsutil.c: atomic writes (content, mode, no temporary left), bounded
- * reads, mkdir -p, fs_join and fs_exists, in a scratch directory.
+ * test_fsutil.c: atomic writes (content, mode, no temporary left, the check
+ * before the rename), bounded reads, mapped files with room, mkdir -p,
+ * fs_join and fs_exists, in a scratch directory.
  */
 #include "config.h"
 
@@ -121,6 +122,79 @@ START_TEST(test_read_cap)
 }
 END_TEST
 
+/* A mapping shows the file, then zeros in its room; writing to it leaves
+ * the file alone; a rewritten file is reported changed. */
+START_TEST(test_map)
+{
+	char *path = fs_join(scratch, "mapped"), *data = NULL;
+	struct fs_map m;
+	size_t len = 0, i;
+
+	ck_assert_int_eq(fs_write_atomic(path, "%PDF-1.7 abc", 12, 0600), E_OK);
+	ck_assert_int_eq(fs_map_file(&m, path, 11, 100), E_TOOBIG);
+	fs_unmap(&m);
+	ck_assert_int_eq(fs_map_file(&m, path, 12, 10000), E_OK);
+	ck_assert_uint_eq(m.len, 12);
+	ck_assert_uint_eq(m.cap, 10012);
+	ck_assert_int_eq(memcmp(m.p, "%PDF-1.7 abc", 12), 0);
+	for (i = 12; i < m.cap; i++)
+		ck_assert_int_eq(m.p[i], 0);
+	m.p[0] = 'X';
+	memcpy(m.p + 12, " more", 5);
+	m.p[m.cap - 1] = 'e';
+	ck_assert_int_eq(fs_map_changed(&m, path), 0);
+	ck_assert_int_eq(fs_read_file(path, 100, &data, &len), E_OK);
+	ck_assert_uint_eq(len, 12);
+	ck_assert_str_eq(data, "%PDF-1.7 abc");
+	free(data);
+	ck_assert_int_eq(fs_write_atomic(path, "%PDF-1.7 abd", 12, 0600), E_OK);
+	ck_assert_int_eq(fs_map_changed(&m, path), 1);
+	fs_unmap(&m);
+	ck_assert_ptr_null(m.p);
+	free(path);
+	path = fs_join(scratch, "missing");
+	ck_assert_int_eq(fs_map_file(&m, path, 100, 100), E_NOTFOUND);
+	fs_unmap(&m);
+	ck_assert_int_eq(fs_map_file(&m, scratch, 100, 100), E_INVAL);
+	fs_unmap(&m);
+	free(path);
+}
+END_TEST
+
+static int refuse(void *ctx)
+{
+	++*(int *)ctx;
+	return err_set(E_IO, "refused");
+}
+
+static int accept(void *ctx)
+{
+	++*(int *)ctx;
+	return E_OK;
+}
+
+/* A refusal before the rename leaves the old file and no temporary. */
+START_TEST(test_write_if)
+{
+	char *path = fs_join(scratch, "checked"), *data = NULL;
+	int calls = 0;
+
+	ck_assert_int_eq(fs_write_atomic(path, "old", 3, 0600), E_OK);
+	ck_assert_int_eq(fs_write_atomic_if(path, "new", 3, 0600, refuse, &calls), E_IO);
+	ck_assert_int_eq(calls, 1);
+	ck_assert_int_eq(fs_read_file(path, 100, &data, NULL), E_OK);
+	ck_assert_str_eq(data, "old");
+	free(data);
+	ck_assert_int_eq(count_entries(scratch), 1);
+	ck_assert_int_eq(fs_write_atomic_if(path, "new", 3, 0600, accept, &calls), E_OK);
+	ck_assert_int_eq(calls, 2);
+	ck_assert_int_eq(fs_read_file(path, 100, &data, NULL), E_OK);
+	ck_assert_str_eq(data, "new");
+	free(data);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_write_errors)
 {
 	char *path = fs_join(scratch, "missing/dir/file");
@@ -165,6 +239,8 @@ static Suite *fsutil_suite(void)
 	tcase_add_test(tc, test_write_read);
 	tcase_add_test(tc, test_read_cap);
 	tcase_add_test(tc, test_write_errors);
+	tcase_add_test(tc, test_map);
+	tcase_add_test(tc, test_write_if);
 	tcase_add_test(tc, test_mkdir_p);
 	suite_add_tcase(s, tc);
 	return s;

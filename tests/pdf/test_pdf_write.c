@@ -21,8 +21,8 @@
 #include "tests/testutil.h"
 
 /* The update every round trip writes: a new /Info, a changed catalog (with
- * /Lang), a new stream. */
-static uint8_t *update(struct pdf_doc *doc, size_t *outlen)
+ * /Lang), a new stream; the whole file, or with @only the update alone. */
+static uint8_t *update_as(struct pdf_doc *doc, size_t *outlen, int only)
 {
 	struct pdf_write *w;
 	struct pdf_ref info, extra, root = pdf_doc_root(doc);
@@ -46,9 +46,17 @@ static uint8_t *update(struct pdf_doc *doc, size_t *outlen)
 	o = pdf_obj_new_stream(d, "binary\0\xff data", 13);
 	ck_assert_int_eq(pdf_write_put(w, extra, o), 0);
 	pdf_write_set_info(w, info);
-	ck_assert_int_eq(pdf_write_finish(w, &out, outlen), 0);
+	if (only)
+		ck_assert_int_eq(pdf_write_update(w, &out, outlen), 0);
+	else
+		ck_assert_int_eq(pdf_write_finish(w, &out, outlen), 0);
 	pdf_write_free(w);
 	return out;
+}
+
+static uint8_t *update(struct pdf_doc *doc, size_t *outlen)
+{
+	return update_as(doc, outlen, 0);
 }
 
 static int qpdf_check(const uint8_t *p, size_t len)
@@ -107,6 +115,33 @@ START_TEST(generated)
 
 	round_trip(p, len, _i == TG_TABLE ? "table" : "stream");
 	free(p);
+}
+END_TEST
+
+/* pdf_write_update() writes exactly what pdf_write_finish() puts after the
+ * input, also the EOL after an input without one; the update is the same
+ * whether the document was read from a copy or in place. */
+START_TEST(update_alone)
+{
+	size_t len, ulen, flen;
+	uint8_t *p = tg_make((enum tg_style)(_i / 2), &len), *u, *f;
+	struct pdf_doc *doc;
+
+	ck_assert_int_eq(p[len - 1], '\n');
+	len -= _i % 2; /* odd: the file ends at %%EOF */
+	ck_assert_int_eq(pdf_doc_open(&doc, p, len), 0);
+	f = update_as(doc, &flen, 0);
+	pdf_doc_free(doc);
+	ck_assert_int_eq(pdf_doc_open_borrowed(&doc, p, len), 0);
+	u = update_as(doc, &ulen, 1);
+	pdf_doc_free(doc);
+	ck_assert_uint_eq(flen, len + ulen);
+	ck_assert_int_eq(memcmp(f, p, len), 0);
+	ck_assert_int_eq(memcmp(f + len, u, ulen), 0);
+	ck_assert_int_eq(u[0] == '\n', _i % 2);
+	free(p);
+	free(u);
+	free(f);
 }
 END_TEST
 
@@ -230,6 +265,7 @@ int main(void)
 	tcase_add_loop_test(tc, corpus, 0, (int)(sizeof(corpus_files) / sizeof(corpus_files[0])));
 	tcase_add_loop_test(tc, linearized, 0, 2);
 	tcase_add_test(tc, twice);
+	tcase_add_loop_test(tc, update_alone, 0, 2 * (TG_OBJSTM + 1));
 	tcase_add_test(tc, refusals);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
