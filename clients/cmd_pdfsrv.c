@@ -33,13 +33,16 @@ void cli_help_pdfsrv(void)
 		"       dinh pdf sign --server --identity pkcs11:URL|FILE.p12 [--password-file F]\n"
 		"                (--sha256 HEX | FILE.pdf) [-o OUT.pdf]\n"
 		"       dinh pdf seal (--sha256 HEX | FILE.pdf) [-o OUT.pdf]\n"
+		"                [--appearance seal|copy [--copy-kind KIND] [--page N]]\n"
 		"       dinh pdf verify --server [--crl CRL.pem]... (--sha256 HEX | FILE.pdf)\n"
 		"sign --server: the server prepares the signature of a file it holds, the key\n"
 		"on this machine signs, the server embeds and verifies it; prints the signed\n"
 		"file's SHA-256.  The key's PIN or password comes from its --password-file,\n"
 		"else DINH_SIGN_PASSWORD, else a prompt.\n"
 		"seal: the server adds the agency's seal-signature (clerk, chair, vice-chair,\n"
-		"admin).\n"
+		"admin); --appearance seal draws the red seal over the left third of the\n"
+		"leader's signature (the image data_dir/seal/seal.png when the commune put\n"
+		"one there), --appearance copy the SAO Y / SAO LỤC / TRÍCH SAO stamp.\n"
 		"verify --server: the server's verifier, with the commune CA and its configured\n"
 		"roots; exit 0 only when every signature is valid, else 8.\n"
 		"A FILE.pdf is uploaded first; -o downloads the signed file.\n"));
@@ -53,6 +56,7 @@ struct srv_args {
 	const char *pwfile;
 	const char *crls[PDFSRV_CRLS_MAX];
 	size_t n_crls;
+	const char *look, *copy_kind, *page; /* seal: the visible appearance */
 };
 
 static int parse(int argc, char **argv, struct srv_args *a, const char *what)
@@ -74,6 +78,12 @@ static int parse(int argc, char **argv, struct srv_args *a, const char *what)
 			a->pwfile = argv[++i];
 		else if (strcmp(o, "--crl") == 0 && more && a->n_crls < PDFSRV_CRLS_MAX)
 			a->crls[a->n_crls++] = argv[++i];
+		else if (strcmp(o, "--appearance") == 0 && more && !strcmp(what, "seal"))
+			a->look = argv[++i];
+		else if (strcmp(o, "--copy-kind") == 0 && more && !strcmp(what, "seal"))
+			a->copy_kind = argv[++i];
+		else if (strcmp(o, "--page") == 0 && more && !strcmp(what, "seal"))
+			a->page = argv[++i];
 		else if (o[0] == '-' || a->file)
 			return cli_usage_error(_("'dinh pdf %s': unexpected '%s'"), what, o);
 		else
@@ -147,7 +157,10 @@ int cmd_pdf_seal(const struct cli *c, int argc, char **argv)
 		return ex;
 	if ((ex = start(&cl, c, &a, hex)) != CLI_EXIT_OK)
 		goto out;
-	if (!(req = req_new("pdf.sign", hex)))
+	if (!(req = req_new("pdf.sign", hex)) ||
+	    (a.look && proto_node_set(req, "appearance", a.look) < 0) ||
+	    (a.copy_kind && proto_node_set(req, "copy-kind", a.copy_kind) < 0) ||
+	    (a.page && proto_node_set(req, "page", a.page) < 0))
 		rc = err_set(E_NOMEM, "request");
 	else
 		rc = client_request(cl, req, &resp);

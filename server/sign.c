@@ -252,6 +252,7 @@ void sign_job_free(struct sign_job *j)
 	g_free(j->trust_pem);
 	g_free(j->crl_pem);
 	free(j->seal_spec);
+	g_free(j->seal_png);
 	sign_pending_free(j->p);
 	free(j->sig);
 	free(j->out);
@@ -453,13 +454,29 @@ static int seal_run(void *arg)
 {
 	struct sign_job *j = arg;
 	struct pdfsig_opts o = {0, 0, "Ký số của cơ quan", NULL, 0};
+	struct pdfsig_appearance ap;
 	gnutls_x509_trust_list_t tl = NULL;
 	struct trust *ts = NULL;
 	struct sigkey *k = NULL;
 	uint8_t *data = NULL;
-	size_t len = 0;
+	char *png = NULL;
+	size_t len = 0, png_len = 0;
 	int rc = sign_job_load(j, &data, &len, &tl, &ts);
 
+	memset(&ap, 0, sizeof(ap));
+	if (rc == E_OK && j->look != PDFSIG_INVISIBLE) {
+		/* The agency's seal image if the commune put one in place; else
+		 * the seal is drawn (gen_sigapp.c). */
+		if (j->look == PDFSIG_SEAL && j->seal_png && fs_exists(j->seal_png) &&
+		    (rc = fs_read_file(j->seal_png, 4u << 20, &png, &png_len)) < 0)
+			snprintf(j->why, sizeof(j->why), "the seal image: %s", err_detail());
+		ap.look = (enum pdfsig_look)j->look;
+		ap.page = j->page;
+		ap.image = (const uint8_t *)png;
+		ap.image_len = png_len;
+		ap.copy_kind = j->copy_kind[0] ? j->copy_kind : NULL;
+		o.ap = &ap;
+	}
 	if (rc == E_OK)
 		rc = sigkey_open(&k, j->seal_spec, NULL);
 	if (rc == E_OK && (rc = pdfsig_sign(&j->out, &j->outlen, data, len, k, &o)) < 0)
@@ -471,7 +488,36 @@ static int seal_run(void *arg)
 		gnutls_x509_trust_list_deinit(tl, 1);
 	trust_free(ts);
 	free(data);
+	free(png);
 	return rc;
+}
+
+/* The appearance attributes of pdf.sign into @j. */
+static int seal_look(struct sign_job *j, struct server *srv, const struct proto_node *req)
+{
+	const char *look = proto_attr(req, "appearance"), *kind = proto_attr(req, "copy-kind");
+	uint64_t page = 0;
+
+	if (!look)
+		j->look = PDFSIG_INVISIBLE;
+	else if (strcmp(look, "seal") == 0)
+		j->look = PDFSIG_SEAL;
+	else if (strcmp(look, "copy") == 0)
+		j->look = PDFSIG_COPY;
+	else
+		return err_set(E_INVAL, "appearance must be seal or copy (the server holds the "
+					"agency's seal only)");
+	if (kind && (j->look != PDFSIG_COPY || (strcmp(kind, "SAO Y") && strcmp(kind, "SAO LỤC") &&
+						strcmp(kind, "TRÍCH SAO"))))
+		return err_set(E_INVAL, "copy-kind is SAO Y, SAO LỤC or TRÍCH SAO, with "
+					"appearance=\"copy\"");
+	snprintf(j->copy_kind, sizeof(j->copy_kind), "%s", kind ? kind : "");
+	if (proto_attr(req, "page") &&
+	    (proto_attr_u64(req, "page", &page) < 0 || !page || page > 100000))
+		return err_set(E_INVAL, "page must be 1 to 100000");
+	j->page = (unsigned)page;
+	j->seal_png = g_strdup_printf("%s/seal/seal.png", srv->data_dir);
+	return E_OK;
 }
 
 /* Remembers that @person had @sha sealed (sealed.log, then memory). */
@@ -527,6 +573,10 @@ int op_pdf_sign(struct session *s, uint32_t id, const struct proto_node *req)
 	if (!(j->seal_spec = strdup(srv->sign->seal_spec))) {
 		sign_job_free(j);
 		return err_set(E_NOMEM, "seal");
+	}
+	if ((rc = seal_look(j, srv, req)) < 0) {
+		sign_job_free(j);
+		return rc;
 	}
 	return sign_job_run(j, seal_run, seal_done);
 }

@@ -64,6 +64,13 @@ struct sign_job {
 	char why[256];         /* a refusal found on the job thread */
 	struct store_req *req; /* SK_BIND */
 	sign_bind_fn bind_done;
+	/* SK_SEAL: the visible appearance asked for (PDFSIG_INVISIBLE, _SEAL or
+	 * _COPY), its copy kind and page, and the seal image (data_dir/seal/
+	 * seal.png) path. */
+	int look;
+	char copy_kind[32];
+	unsigned page;
+	char *seal_png;
 };
 
 /* A job for the stored file @sha (hex) of @s's server; the trust and CRL

@@ -148,6 +148,17 @@ run $EX_OK "$DINH" pdf verify --trust "$D/ca/ca.pem" "$T/sealed.pdf"
 [ "$(grep -c 'integrity: intact' "$T/out")" -eq 2 ] || fail "sealed: not two intact signatures"
 run $EX_OK as chair pdf verify --server "$T/sealed.pdf"
 run $EX_PERM as officer pdf seal --sha256 "$S1"
+# Visible seals made on the server: the red seal with the agency and the
+# time, and the stamp of an electronic copy; both verified.
+as clerk pdf seal --sha256 "$S1" --appearance seal -o "$T/seal-visible.pdf" >/dev/null \
+	2>"$T/out" || fail "pdf seal --appearance seal"
+run $EX_OK "$DINH" pdf verify --trust "$D/ca/ca.pem" "$T/seal-visible.pdf"
+pdftotext "$T/seal-visible.pdf" - | grep -q "+07:00" || fail "visible seal without its time"
+as clerk pdf seal --sha256 "$S1" --appearance copy --copy-kind "SAO LỤC" \
+	-o "$T/copy-visible.pdf" >/dev/null 2>"$T/out" || fail "pdf seal --appearance copy"
+pdftotext "$T/copy-visible.pdf" - | grep -q "SAO LỤC" || fail "copy stamp without its kind"
+run $EX_SERVER as clerk pdf seal --sha256 "$S1" --appearance signer
+run $EX_SERVER as clerk pdf seal --sha256 "$S1" --appearance copy --copy-kind "BẢN NHÁP"
 run $EX_OK as clerk doc act "$DOC" seal --signed-pdf "$S2"
 git --git-dir "$D/repo.git" log -1 --format=%B | grep -q "^Dinh-Signer-Certificate: $SEAL_FPR$" ||
 	fail "the seal commit does not record the seal's certificate"
