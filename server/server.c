@@ -574,7 +574,10 @@ int server_reload(struct server *srv)
 	srv->cfg = cfg;
 	if (cfg->log_level >= 0)
 		log_set_level((enum log_level)cfg->log_level);
-	log_info("SIGHUP: configuration and CRL reloaded");
+	if (sign_reload(srv) < 0)
+		log_err("SIGHUP: [signing] trust not reloaded, keeping the roots in use: %s",
+			err_detail());
+	log_info("SIGHUP: configuration, CRL and signing roots reloaded");
 	return E_OK;
 }
 

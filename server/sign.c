@@ -127,6 +127,20 @@ static int roots_load(struct server *srv)
 	return E_OK;
 }
 
+int sign_reload(struct server *srv)
+{
+	char *old = srv->sign->roots_pem;
+	int rc;
+
+	srv->sign->roots_pem = NULL;
+	if ((rc = roots_load(srv)) < 0) {
+		srv->sign->roots_pem = old; /* the roots in use stay */
+		return rc;
+	}
+	g_free(old);
+	return E_OK;
+}
+
 /* sealed.log: which person asked for which sealed file. */
 static void sealed_load(struct sign *sg)
 {

@@ -58,4 +58,8 @@ void sign_revoked(struct server *srv, const char *serial);
 typedef void (*sign_bind_fn)(struct server *srv, struct store_req *r, int rc);
 void sign_bind(struct server *srv, struct store_req *r, sign_bind_fn done);
 
+/* SIGHUP: the roots of [signing] trust read again from the new
+ * configuration; on failure the roots in use stay (the error is returned). */
+int sign_reload(struct server *srv);
+
 #endif

@@ -208,6 +208,15 @@ pid=
 printf '[signing]\ntrust = %s\n' "$T/f-ca.pem" >"$D/dinhd.conf"
 start
 run $EX_OK as clerk pdf verify --server "$T/foreign.pdf"
+# SIGHUP reads the roots again: without the foreign root it is untrusted.
+: >"$D/dinhd.conf"
+kill -HUP "$pid"
+i=0
+while ! grep -q "signing roots reloaded" "$T/dinhd.log"; do
+	i=$((i + 1)); [ $i -le 100 ] || fail "no reload logged"; sleep 0.05
+done
+run $EX_HASH as clerk pdf verify --server "$T/foreign.pdf"
+grep -q "untrusted" "$T/out" || fail "after SIGHUP the foreign root is still trusted"
 printf '[signing]\ntrust = %s\n' "$T/nothing.pem" >"$D/dinhd.conf"
 "$DINHD" --data-dir "$D" --check-config >"$T/out" 2>&1 && fail "a missing trust file passed"
 grep -q "signing" "$T/out" || fail "a missing trust file: no clear reason"
