@@ -390,6 +390,7 @@ static void server_sweep(struct loop *l, long long id, void *arg)
 		/* A CRL is valid 30 days: keep it fresh and serve the new one. */
 		if (ca_crl_refresh(srv->ca) < 0 || server_new_tls(srv, srv->cfg->allow_tls12) < 0)
 			log_err("cannot refresh the CRL: %s", err_detail());
+		sign_daily(srv); /* the agency seal, before it expires */
 	}
 	srv->priv->sweep_timer = loop_add_timer(l, SERVER_SWEEP_MS, server_sweep, srv);
 }

@@ -29,6 +29,8 @@
 #include "signing/sigkey.h"
 #include "signing/trust.h"
 
+static int seal_open(struct server *srv);
+
 /* The seal's key and certificate in data_dir/seal, made from the commune CA
  * with the official profile and the commune's name. */
 static int seal_create(struct server *srv, const char *dir)
@@ -64,6 +66,44 @@ out:
 	return rc;
 }
 
+/*
+ * A seal certificate with less than SIGN_SEAL_RENEW_DAYS left is replaced
+ * by a new key and certificate; the old certificate is kept beside it as
+ * seal-<serial>.pem (signatures made with it stay valid: it is in them and
+ * chains to the commune CA).  Sets sg->seal_renewed.
+ */
+static int seal_renew_if_due(struct server *srv, const char *dir, const char *cp, const char *pem)
+{
+	char serial[CA_SERIAL_HEX_MAX], *old = NULL;
+	time_t not_after = 0;
+	int rc;
+
+	if ((rc = cert_info(pem, serial, NULL, NULL, &not_after)) < 0)
+		return rc;
+	if (not_after - time(NULL) > (time_t)SIGN_SEAL_RENEW_DAYS * 86400)
+		return E_OK;
+	if (asprintf(&old, "%s/seal-%s.pem", dir, serial) < 0)
+		return err_set(E_NOMEM, "seal");
+	if (rename(cp, old) < 0) {
+		rc = err_set(E_IO, "cannot keep the old seal as %s: %s", old, strerror(errno));
+		free(old);
+		return rc;
+	}
+	log_info("the agency seal %s expires %s: renewing it (the old one is kept as %s)", serial,
+		 not_after < time(NULL) ? "(it has expired)" : "within 30 days", old);
+	free(old);
+	if ((rc = seal_create(srv, dir)) < 0)
+		return rc;
+	srv->sign->seal_renewed = 1;
+	return E_OK;
+}
+
+void sign_daily(struct server *srv)
+{
+	if (seal_open(srv) < 0)
+		log_err("agency seal: %s", err_detail());
+}
+
 static int seal_open(struct server *srv)
 {
 	struct sign *sg = srv->sign;
@@ -80,6 +120,20 @@ static int seal_open(struct server *srv)
 	if ((rc = fs_read_file(cp, 1u << 20, &pem, &len)) < 0 ||
 	    (rc = cert_info(pem, NULL, sg->seal_fpr, NULL, NULL)) < 0)
 		goto out;
+	if ((rc = seal_renew_if_due(srv, dir, cp, pem)) < 0)
+		goto out;
+	if (sg->seal_renewed) {
+		free(pem);
+		pem = NULL;
+		sg->seal_renewed = 0;
+		if ((rc = fs_read_file(cp, 1u << 20, &pem, &len)) < 0 ||
+		    (rc = cert_info(pem, NULL, sg->seal_fpr, NULL, NULL)) < 0)
+			goto out;
+	}
+	if (sg->seal_spec) {
+		rc = E_OK; /* a renewal while running: the paths stay */
+		goto out;
+	}
 	if (asprintf(&sg->seal_spec, "%s/seal.key:%s:%s/ca/ca.pem", dir, cp, srv->data_dir) < 0 ||
 	    asprintf(&sg->sealed_log, "%s/sealed.log", dir) < 0) {
 		sg->seal_spec = sg->sealed_log = NULL;

@@ -61,5 +61,9 @@ void sign_bind(struct server *srv, struct store_req *r, sign_bind_fn done);
 /* SIGHUP: the roots of [signing] trust read again from the new
  * configuration; on failure the roots in use stay (the error is returned). */
 int sign_reload(struct server *srv);
+/* Renews the agency seal when less than SIGN_SEAL_RENEW_DAYS are left
+ * (called at start and daily). */
+#define SIGN_SEAL_RENEW_DAYS 30
+void sign_daily(struct server *srv);
 
 #endif

@@ -21,6 +21,7 @@ struct signers;
 struct sign {
 	char *seal_spec;   /* "KEY.pem:CERT.pem:CA.pem" of the agency seal */
 	char seal_fpr[65]; /* SHA-256 of the seal certificate */
+	int seal_renewed;  /* set by a renewal, for seal_open() */
 	char *roots_pem;   /* the external roots of [signing] trust, PEM, or "" */
 	struct signers *signers;
 	GHashTable *sealed;  /* sha256 of a sealed PDF -> id of the person who asked */

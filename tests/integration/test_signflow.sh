@@ -217,6 +217,23 @@ while ! grep -q "signing roots reloaded" "$T/dinhd.log"; do
 done
 run $EX_HASH as clerk pdf verify --server "$T/foreign.pdf"
 grep -q "untrusted" "$T/out" || fail "after SIGHUP the foreign root is still trusted"
+# The agency seal is renewed before it expires: a seal certificate with ten
+# days left is replaced at start, the old one kept; the new one seals.
+kill -TERM "$pid" && wait "$pid"
+pid=
+openssl req -new -key "$D/seal/seal.key" -subj "/CN=UBND xã Mẫu" -utf8 -out "$T/seal.csr" \
+	2>/dev/null || fail "openssl req"
+openssl x509 -req -in "$T/seal.csr" -CA "$D/ca/ca.pem" -CAkey "$D/ca/ca.key" -days 10 \
+	-set_serial 0x5ea1 -out "$D/seal/seal.pem" 2>/dev/null || fail "openssl x509"
+start
+grep -q "renewing it" "$T/dinhd.log" || fail "a seal with ten days left was not renewed"
+[ -f "$D/seal/seal-5ea1.pem" ] || ls "$D/seal" | grep -q "seal-.*5ea1" ||
+	fail "the old seal certificate was not kept"
+openssl x509 -in "$D/seal/seal.pem" -noout -checkend 8640000 >/dev/null ||
+	fail "the renewed seal does not last 100 days"
+as clerk pdf seal --sha256 "$S1" -o "$T/sealed-new.pdf" >/dev/null 2>"$T/out" ||
+	fail "sealing with the renewed seal"
+run $EX_OK "$DINH" pdf verify --trust "$D/ca/ca.pem" "$T/sealed-new.pdf"
 printf '[signing]\ntrust = %s\n' "$T/nothing.pem" >"$D/dinhd.conf"
 "$DINHD" --data-dir "$D" --check-config >"$T/out" 2>&1 && fail "a missing trust file passed"
 grep -q "signing" "$T/out" || fail "a missing trust file: no clear reason"
