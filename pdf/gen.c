@@ -92,6 +92,18 @@ int gen_doc_begin_box(struct gen_doc *d, double w, double h, const char *title)
 	return E_OK;
 }
 
+void gen_doc_set_date(struct gen_doc *d, const char *ymd)
+{
+	char iso[32];
+	unsigned y, m, dd;
+
+	if (!ymd || sscanf(ymd, "%4u-%2u-%2u", &y, &m, &dd) != 3 || m < 1 || m > 12 || dd < 1 ||
+	    dd > 31)
+		return;
+	snprintf(iso, sizeof(iso), "%04u-%02u-%02uT00:00:00+07:00", y, m, dd);
+	cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATE_DATE, iso);
+}
+
 int gen_doc_end(struct gen_doc *d, uint8_t **out, size_t *len)
 {
 	int rc;

@@ -57,6 +57,11 @@ int gen_doc_begin(struct gen_doc *d, int landscape, const char *title);
 /* Starts a one-page document of @w x @h points without margins (an
  * appearance, a stamp); pages are not numbered unless the caller breaks. */
 int gen_doc_begin_box(struct gen_doc *d, double w, double h, const char *title);
+/* The PDF's creation date is @ymd ("YYYY-MM-DD", the document's own date)
+ * instead of the time it is drawn, so that the same inputs give the same
+ * bytes (a re-published agenda that did not change moves nothing).
+ * Ignored when @ymd is NULL or not a date. */
+void gen_doc_set_date(struct gen_doc *d, const char *ymd);
 /* Finishes @d: E_OK with the PDF moved to *out and *len, else the first error;
  * @d is released either way. */
 int gen_doc_end(struct gen_doc *d, uint8_t **out, size_t *len);
