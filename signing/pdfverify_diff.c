@@ -6,8 +6,13 @@
  * /SigFlags, pages' /Annots (by appending new objects) and an empty
  * signature field's /V and /AP.  A DocMDP certification narrows or widens
  * this: P1 no new signature, P2 also form filling (a field without a value
- * given one), P3 also comment annotations.  Anything else is "modified
- * after signing".
+ * given one), P3 also comment annotations.  What a signing application also
+ * rewrites when it adds a signature is allowed too, since it cannot change
+ * what a page shows: the catalog's XMP metadata stream (still XMP), the
+ * /Info dates and producer, new fonts added to the AcroForm's /DR (for the
+ * new widget's appearance; the existing entries unchanged), and a page's
+ * /Annots moved into a new array object.  Anything else is "modified after
+ * signing".
  */
 #include "config.h"
 
@@ -27,7 +32,10 @@ enum role {
 	R_FIELDS,
 	R_PAGE,
 	R_ANNOTS,
-	R_EXTRA, /* reachable from /DSS or a new signature's appearance */
+	R_EXTRA,    /* reachable from /DSS or a new signature's appearance */
+	R_METADATA, /* the catalog's XMP /Metadata stream */
+	R_INFO,     /* the trailer's /Info dictionary */
+	R_DR,       /* the AcroForm's default resources /DR */
 };
 
 struct diff {
@@ -113,9 +121,14 @@ static void roles(struct diff *d)
 	if (pdf_doc_get(d->old, r.num, &cat) == E_OK && cat) {
 		root = pdf_obj_dict_get(cat, "AcroForm");
 		set_role(d, root, R_FORM);
-		if (pdf_doc_resolve(d->old, root, &af) == E_OK && af)
+		set_role(d, pdf_obj_dict_get(cat, "Metadata"), R_METADATA);
+		if (pdf_doc_resolve(d->old, root, &af) == E_OK && af) {
 			set_role(d, pdf_obj_dict_get(af, "Fields"), R_FIELDS);
+			set_role(d, pdf_obj_dict_get(af, "DR"), R_DR);
+		}
 	}
+	if (pdf_doc_trailer(d->old))
+		set_role(d, pdf_obj_dict_get(pdf_doc_trailer(d->old), "Info"), R_INFO);
 	for (i = 0; (r = pdf_doc_page(d->old, i)).num; i++) {
 		if (r.num < d->size)
 			d->role[r.num] = R_PAGE;
@@ -194,6 +207,8 @@ static int new_ok(struct diff *d, uint32_t num, const struct pdf_obj *o)
 {
 	if (ROLE(d, num) == R_EXTRA)
 		return 1;
+	if (ROLE(d, num) == R_ANNOTS && o->type == PDF_ARRAY)
+		return 1; /* its page's /Annots: list_ok() judges it with the page */
 	if (o->type == PDF_STREAM)
 		return is_name(o, "Type", "ObjStm") || is_name(o, "Type", "XRef");
 	if (d->p == 3 && comment_ok(o))
@@ -243,14 +258,71 @@ static int key_list_ok(struct diff *d, const struct pdf_obj *a, const struct pdf
 	return list_ok(d, la, lb);
 }
 
+/* Default resources: the old entries kept as they were; only new fonts
+ * (new objects that are fonts) added to /Font. */
+static int dr_ok(struct diff *d, const struct pdf_obj *a, const struct pdf_obj *b)
+{
+	const struct pdf_obj *fa = NULL, *fb = NULL, *o;
+	size_t i;
+
+	if (pv_obj_eq(d->f, a, b))
+		return 1;
+	if (!a || !b || a->type != PDF_DICT || b->type != PDF_DICT ||
+	    !same_but(d->f, a, b, "/Font/"))
+		return 0;
+	if (pdf_doc_resolve(d->old, pdf_obj_dict_get(a, "Font"), &fa) < 0 ||
+	    pdf_doc_resolve(d->new, pdf_obj_dict_get(b, "Font"), &fb) < 0 || !fb ||
+	    fb->type != PDF_DICT || (fa && fa->type != PDF_DICT))
+		return 0;
+	for (i = 0; fa && i < fa->u.d.n; i++)
+		if (!pv_obj_eq(d->f, fa->u.d.v[i], pdf_obj_dict_get(fb, fa->u.d.k[i])))
+			return 0;
+	for (i = 0; i < fb->u.d.n; i++) {
+		const struct pdf_obj *v = fb->u.d.v[i];
+
+		if (fa && pdf_obj_dict_get(fa, fb->u.d.k[i]))
+			continue;
+		if (v->type != PDF_REF || pdf_doc_get(d->old, v->u.ref.num, &o) < 0 || o ||
+		    pdf_doc_get(d->new, v->u.ref.num, &o) < 0 || !o || !is_name(o, "Type", "Font"))
+			return 0;
+	}
+	return 1;
+}
+
+/* The /DR of the old AcroForm @a and the new @b (inline or not). */
+static int form_dr_ok(struct diff *d, const struct pdf_obj *a, const struct pdf_obj *b)
+{
+	const struct pdf_obj *ra = pdf_obj_dict_get(a, "DR"), *rb = pdf_obj_dict_get(b, "DR");
+	const struct pdf_obj *da = NULL, *db = NULL;
+
+	if (pv_obj_eq(d->f, ra, rb))
+		return 1;
+	if (ra && ra->type == PDF_REF)
+		return 0; /* replaced by another object */
+	if (pdf_doc_resolve(d->old, ra, &da) < 0 || pdf_doc_resolve(d->new, rb, &db) < 0)
+		return 0;
+	return dr_ok(d, da, db);
+}
+
 static int form_ok(struct diff *d, const struct pdf_obj *a, const struct pdf_obj *b)
 {
 	if (!b || b->type != PDF_DICT)
 		return 0;
-	if (a && !same_but(d->f, a, b,
-			   d->p >= 2 ? "/Fields/SigFlags/NeedAppearances/" : "/Fields/SigFlags/"))
+	if (a &&
+	    !same_but(d->f, a, b,
+		      d->p >= 2 ? "/Fields/SigFlags/NeedAppearances/DR/" : "/Fields/SigFlags/DR/"))
+		return 0;
+	if (a && !form_dr_ok(d, a, b))
 		return 0;
 	return key_list_ok(d, a, b, "Fields");
+}
+
+/* The catalog's metadata stream rewritten: still an XMP metadata stream. */
+static int xmp_ok(const struct pdf_obj *a, const struct pdf_obj *b)
+{
+	return a->type == PDF_STREAM && b->type == PDF_STREAM &&
+	       is_name(a->u.st.dict, "Type", "Metadata") &&
+	       is_name(b->u.st.dict, "Type", "Metadata") && is_name(b->u.st.dict, "Subtype", "XML");
 }
 
 static int catalog_ok(struct diff *d, const struct pdf_obj *a, const struct pdf_obj *b)
@@ -297,6 +369,19 @@ static int fill_ok(struct diff *d, const struct pdf_obj *a, const struct pdf_obj
 	return !v || v->type == PDF_NULL;
 }
 
+/* An annotation's /F flags @a -> @b: equal, or only Locked (128) and
+ * LockedContents (512) added, which a signer sets on the widget it signs
+ * and which change nothing shown. */
+static int lock_only(const struct pdf_obj *a, const struct pdf_obj *b)
+{
+	long long fa = a && a->type == PDF_INT ? a->u.i : 0,
+		  fb = b && b->type == PDF_INT ? b->u.i : 0;
+
+	if ((a && a->type != PDF_INT) || (b && b->type != PDF_INT))
+		return 0;
+	return (fb & ~fa & ~(128LL | 512LL)) == 0 && (fa & ~fb) == 0;
+}
+
 static int changed_ok(struct diff *d, uint32_t num, const struct pdf_obj *a,
 		      const struct pdf_obj *b)
 {
@@ -314,12 +399,43 @@ static int changed_ok(struct diff *d, uint32_t num, const struct pdf_obj *a,
 		return same_but(d->f, a, b, "/Annots/") && key_list_ok(d, a, b, "Annots");
 	case R_EXTRA:
 		return 1;
+	case R_METADATA:
+		return xmp_ok(a, b);
+	case R_INFO:
+		return same_but(d->f, a, b, "/ModDate/Producer/");
+	case R_DR:
+		return dr_ok(d, a, b);
 	default:
 		/* an empty signature field being signed; under P2 and P3 a form
 		 * field without a value being filled */
 		return (d->p != 1 && a->type == PDF_DICT && is_name(a, "FT", "Sig") &&
-			!pdf_obj_dict_get(a, "V") && same_but(d->f, a, b, "/V/AP/")) ||
+			!pdf_obj_dict_get(a, "V") && same_but(d->f, a, b, "/V/AP/F/") &&
+			lock_only(pdf_obj_dict_get(a, "F"), pdf_obj_dict_get(b, "F"))) ||
 		       (d->p >= 2 && fill_ok(d, a, b));
+	}
+}
+
+/* The new revision's fonts of /DR (new objects only: checked by dr_ok)
+ * bring what they need; a page's new /Annots array object is an annots
+ * list (checked with its page). */
+static void roles_new_form(struct diff *d)
+{
+	const struct pdf_obj *cat = NULL, *af = NULL, *dr = NULL, *o = NULL, *pg = NULL, *an;
+	struct pdf_ref r;
+
+	if (pdf_doc_get(d->new, pdf_doc_root(d->new).num, &cat) == E_OK && cat &&
+	    pdf_doc_resolve(d->new, pdf_obj_dict_get(cat, "AcroForm"), &af) == E_OK && af &&
+	    pdf_doc_resolve(d->new, pdf_obj_dict_get(af, "DR"), &dr) == E_OK && dr &&
+	    dr->type == PDF_DICT)
+		mark_extra(d, d->new, pdf_obj_dict_get(dr, "Font"), 0, 1);
+	clear_seen(d);
+	for (uint32_t i = 0; (r = pdf_doc_page(d->new, i)).num; i++) {
+		if (pdf_doc_get(d->new, r.num, &pg) < 0 || !pg)
+			continue;
+		an = pdf_obj_dict_get(pg, "Annots");
+		if (an && an->type == PDF_REF && an->u.ref.num < d->size &&
+		    pdf_doc_get(d->old, an->u.ref.num, &o) == E_OK && !o && !ROLE(d, an->u.ref.num))
+			d->role[an->u.ref.num] = R_ANNOTS;
 	}
 }
 
@@ -341,6 +457,7 @@ static void roles_new(struct diff *d)
 				mark_extra(d, d->new, pdf_obj_dict_get(o, "AP"), 0, 1);
 		}
 	clear_seen(d);
+	roles_new_form(d);
 	if (pdf_doc_get(d->old, pdf_doc_root(d->old).num, &ocat) == E_OK && ocat &&
 	    !pdf_obj_dict_get(ocat, "AcroForm") &&
 	    pdf_doc_get(d->new, pdf_doc_root(d->new).num, &cat) == E_OK && cat)

@@ -266,6 +266,13 @@ END_TEST
 /* A page whose content 4 shows an amount that the white overlay 6 hides,
  * font 5, a filled text field 7, an empty one 9, an empty signature field
  * 10 and an unused stream 8 with another amount. */
+#define XMP_OLD       \
+	"<x:xmpmeta " \
+	"xmlns:x=\"adobe:ns:meta/\"><xmp:ModifyDate>2026-12-01</xmp:ModifyDate></x:xmpmeta>"
+#define XMP_NEW       \
+	"<x:xmpmeta " \
+	"xmlns:x=\"adobe:ns:meta/\"><xmp:ModifyDate>2026-12-03</xmp:ModifyDate></x:xmpmeta>"
+
 static uint8_t *form_doc(size_t *len)
 {
 	static const char content[] = "BT /F1 12 Tf 72 700 Td (So tien: 9.000.000 dong) Tj ET";
@@ -278,7 +285,9 @@ static uint8_t *form_doc(size_t *len)
 	tg_init(&g);
 	tg_raw(&g, "%%PDF-1.7\n");
 	tg_obj(&g, 1,
-	       "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [7 0 R 9 0 R 10 0 R] >> >>");
+	       "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [7 0 R 9 0 R 10 0 R] /DR 13 0 "
+	       "R "
+	       ">> /Metadata 11 0 R >>");
 	tg_obj(&g, 2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
 	tg_obj(&g, 3,
 	       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 "
@@ -296,7 +305,10 @@ static uint8_t *form_doc(size_t *len)
 	tg_obj(&g, 10,
 	       "<< /FT /Sig /T (Empty) /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /P 3 0 R "
 	       ">>");
-	tg_table(&g, 11, "/Root 1 0 R");
+	tg_stream(&g, 11, "/Type /Metadata /Subtype /XML", XMP_OLD, strlen(XMP_OLD), 0);
+	tg_obj(&g, 12, "<< /Title (Giay de nghi) /Producer (dinh) /ModDate (D:20261201) >>");
+	tg_obj(&g, 13, "<< /Font << /Helv 5 0 R >> >>");
+	tg_table(&g, 14, "/Root 1 0 R /Info 12 0 R");
 	*len = g.b.len;
 	p = malloc(g.b.len);
 	memcpy(p, g.b.data, g.b.len);
@@ -436,7 +448,7 @@ static void attack(int certify, const struct put *puts, size_t n, enum pdfverify
 #define PAGE3                                                                                  \
 	"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 " \
 	"R >> >> "
-#define ANNOTS3 "/Annots [7 0 R 9 0 R 10 0 R 12 0 R"
+#define ANNOTS3 "/Annots [7 0 R 9 0 R 10 0 R 15 0 R"
 
 /* Shadow hide: the overlay of the signed revision taken away, by the page
  * (0) or by emptying the overlay object (1). */
@@ -557,13 +569,13 @@ START_TEST(sneaky_signature)
 		 NULL},
 		{1, "+AcroForm/Fields @1 @3", NULL},
 		{3, "+Annots @1 @3", NULL}};
-	/* the signer takes objects 11 and 12: the new ones start at 13 */
+	/* the signer takes objects 14 and 15: the new ones start at 16 */
 	if (_i < 2)
-		attack(_i * 2, one, 4, PDFVERIFY_MODIFIED, 13);
+		attack(_i * 2, one, 4, PDFVERIFY_MODIFIED, 16);
 	else if (_i == 2)
-		attack(2, kids, 6, PDFVERIFY_MODIFIED, 13);
+		attack(2, kids, 6, PDFVERIFY_MODIFIED, 16);
 	else
-		attack(2, two, 6, PDFVERIFY_MODIFIED, 15);
+		attack(2, two, 6, PDFVERIFY_MODIFIED, 18);
 }
 END_TEST
 
@@ -620,6 +632,69 @@ START_TEST(allowed_revisions)
 }
 END_TEST
 
+/* What a signing application rewrites when it adds a signature, allowed
+ * (even case) only in its harmless form, refused (odd case) otherwise: the
+ * XMP metadata stream (still XMP / turned into something else), the /Info
+ * dates (/ModDate / the /Title), a font added to the AcroForm's /DR (a new
+ * one / an existing name pointed at another font), the signed widget's
+ * flags (Locked added / Hidden added). */
+START_TEST(signer_rewrites)
+{
+	struct put xmp = {11, "<< /Type /Metadata /Subtype /XML >>", XMP_NEW};
+	struct put not_xmp = {11, "<< /Type /XObject /Subtype /Form /BBox [0 0 9 9] >>", "0 g"};
+	struct put dates = {12, "<< /Title (Giay de nghi) /Producer (Acrobat) /ModDate (D:2026) >>",
+			    NULL};
+	struct put title = {12, "<< /Title (Giay khac) /Producer (dinh) /ModDate (D:20261201) >>",
+			    NULL};
+	struct put dr_add[] = {
+		{13, "<< /Font << /Helv 5 0 R /HeBo @1 0 R >> >>", NULL},
+		{-1, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>", NULL}};
+	struct put dr_swap[] = {{13, "<< /Font << /Helv @1 0 R >> >>", NULL},
+				{-1, "<< /Type /Font /Subtype /Type1 /BaseFont /Symbol >>", NULL}};
+	struct put lock[] = {
+		{10,
+		 "<< /FT /Sig /T (Empty) /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /P 3 0 R /F "
+		 "128 /V @1 0 R >>",
+		 NULL},
+		{-1, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached >>",
+		 NULL}};
+	struct put hide[] = {
+		{10,
+		 "<< /FT /Sig /T (Empty) /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /P 3 0 R /F "
+		 "2 /V @1 0 R >>",
+		 NULL},
+		{-1, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached >>",
+		 NULL}};
+
+	switch (_i) {
+	case 0:
+		attack(0, &xmp, 1, PDFVERIFY_ALLOWED, 0);
+		break;
+	case 1:
+		attack(0, &not_xmp, 1, PDFVERIFY_MODIFIED, 11);
+		break;
+	case 2:
+		attack(0, &dates, 1, PDFVERIFY_ALLOWED, 0);
+		break;
+	case 3:
+		attack(0, &title, 1, PDFVERIFY_MODIFIED, 12);
+		break;
+	case 4:
+		attack(0, dr_add, 2, PDFVERIFY_ALLOWED, 0);
+		break;
+	case 5:
+		attack(0, dr_swap, 2, PDFVERIFY_MODIFIED, 13);
+		break;
+	case 6:
+		attack(0, lock, 2, PDFVERIFY_ALLOWED, 0);
+		break;
+	default:
+		attack(0, hide, 2, PDFVERIFY_MODIFIED, 10);
+		break;
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("pdfattack");
@@ -637,6 +712,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, evil_annotation, 0, 5);
 	tcase_add_loop_test(tc, sneaky_signature, 0, 4);
 	tcase_add_loop_test(tc, allowed_revisions, 0, 8);
+	tcase_add_loop_test(tc, signer_rewrites, 0, 8);
 	suite_add_tcase(s, tc);
 	return s;
 }
