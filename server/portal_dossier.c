@@ -328,7 +328,9 @@ static int act(struct portal *p, struct portal_thread *t, const struct portal_re
 			log_info("portal: %s rated %d", code, score);
 			*note = _("Thank you for your rating.");
 		} else if (rc == E_EXISTS) {
+			/* Refused, and said so: 409 with the page showing the first score. */
 			*note = _("This dossier has been rated already: the first rating counts.");
+			r->status = 409;
 			rc = E_OK;
 		}
 		return rc == E_OK ? E_AGAIN : rc; /* E_AGAIN: show the page */
