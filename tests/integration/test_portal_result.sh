@@ -7,7 +7,8 @@
 # the code), refused without the secret, with a wrong one and for an unknown
 # code with the same "not found" page; no result before the finish step; a
 # rating refused before the return, taken once after it, refused the second
-# time (the first score stays, in ratings.db too); the verification page
+# time (the first score stays, in ratings.db too), and of four ratings of
+# another dossier sent at once one is taken; the verification page
 # says the signed result is valid, by the officer, and a tampered copy is
 # not; the month's statistics equal `dinh doc stats` of the same days, number
 # by number, before and after the dossier is resolved.
@@ -143,6 +144,34 @@ if command -v sqlite3 >/dev/null; then
 fi
 grep -q "$code rated 4" "$T/dinhd.log" || fail "the rating is not logged"
 
+# Two ratings of another returned dossier at once, on two connections (the
+# portal has two threads): one is taken, the other answers 409.
+desk doc create dossier --field ProcedureId=khai-sinh --field "Applicant=Lê Văn Phúc" \
+	--field Channel=online >"$T/created2" 2>&1 || fail "create the second"
+code2=$(sed -n 's/^Dossier code: //p' "$T/created2")
+secret2=$(sed -n 's/^Secret for the citizen (shown once): //p' "$T/created2")
+doc2=$(sed -n 's/.*\(20[0-9][0-9]-hs-[0-9]*\).*/\1/p' "$T/created2" | head -n 1)
+[ -n "$code2" ] && [ -n "$secret2" ] && [ -n "$doc2" ] || fail "second: $(cat "$T/created2")"
+for a in receive start; do
+	desk doc act "$doc2" $a >"$T/out" 2>&1 || fail "second: $a"
+done
+officer doc act "$doc2" finish --signed-pdf "$result_sha" >"$T/out" 2>&1 || fail "second: finish"
+desk doc act "$doc2" return --field "Receiver=Lê Văn Phúc" >"$T/out" 2>&1 || fail "second: return"
+racers=
+for n in 1 2 3 4; do
+	curl -s --cacert "$D/ca/ca.pem" --resolve "localhost:$PP:127.0.0.1" -o /dev/null \
+		-w '%{http_code}\n' --data-urlencode "secret=$secret2" -d "score=$n" \
+		"$URL/tra-cuu/$code2/danh-gia" >"$T/race.$n" &
+	racers="$racers $!"
+done
+for r in $racers; do wait "$r"; done
+[ "$(cat "$T"/race.* | sort | tr '\n' ' ')" = "200 409 409 409 " ] ||
+	fail "four ratings at once gave $(cat "$T"/race.* | tr '\n' ' ')"
+if command -v sqlite3 >/dev/null; then
+	[ "$(sqlite3 "$D/ratings.db" "SELECT count(*) FROM rating WHERE code = '$code2'")" = 1 ] ||
+		fail "ratings.db holds more than one rating of $code2"
+fi
+
 # The verification page: the result as issued is valid, signed by the officer.
 s=$(get /kiem-tra -F "pdf=@$T/result.pdf;type=application/pdf")
 [ "$s" = 200 ] || fail "verification of the result gave $s"
@@ -167,7 +196,8 @@ s=$(get /kiem-tra -F "pdf=@$T/result-unsigned.pdf;type=application/pdf")
 
 # The statistics now count the dossier as resolved, still equal to doc stats.
 stats_match "returned"
-[ "$stats_got" = "3 1" ] || fail "after the return: received and resolved are $stats_got, not 3 1"
+[ "$stats_got" = "4 2" ] || fail "after the returns: received and resolved are $stats_got, not 4 2"
+[ "$s_onl_pc" = 50.0 ] || fail "online share $s_onl_pc, not 50.0"
 
 kill -0 "$pid" || fail "dinhd died"
 kill -TERM "$pid"
