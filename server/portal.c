@@ -59,6 +59,7 @@ static void thread_free(void *arg)
 	idx_close(t->ix);
 	repo_close(t->reader);
 	rating_close(t->ratings);
+	portal_docs_free(t);
 	if (t->vi) {
 		uselocale(LC_GLOBAL_LOCALE);
 		freelocale(t->vi);

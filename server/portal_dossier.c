@@ -27,7 +27,7 @@
 #include "workflow/def.h"
 #include "workflow/doc.h"
 #include "workflow/idx.h"
-#include "workflow/store.h"
+#include "workflow/repo.h"
 
 #define RESULT_MAX (64u << 20) /* bytes of a result PDF served */
 
@@ -328,12 +328,62 @@ static int act(struct portal *p, struct portal_thread *t, const struct portal_re
 			log_info("portal: %s rated %d", code, score);
 			*note = _("Thank you for your rating.");
 		} else if (rc == E_EXISTS) {
+			/* Refused, and said so: 409 with the page showing the first score. */
 			*note = _("This dossier has been rated already: the first rating counts.");
+			r->status = 409;
 			rc = E_OK;
 		}
 		return rc == E_OK ? E_AGAIN : rc; /* E_AGAIN: show the page */
 	}
 	return err_set(E_NOTFOUND, "no such action");
+}
+
+void portal_docs_free(struct portal_thread *t)
+{
+	for (size_t i = 0; i < PORTAL_DOC_CACHE; i++) {
+		doc_free(t->docs[i].doc);
+		free(t->docs[i].xml);
+		memset(&t->docs[i], 0, sizeof(t->docs[i]));
+	}
+}
+
+/* The dossier @id at the branch head, parsed.  Its meta.xml is read from
+ * git every time, but parsed only when those bytes are not among the last
+ * few this thread parsed: the bytes are the key, so a changed dossier is
+ * never served from the cache.  The answer belongs to @t and stays valid
+ * until the thread's next call. */
+static int thread_doc(struct portal_thread *t, const char *id, const struct doc **out)
+{
+	char path[REPO_PATH_MAX], *xml = NULL;
+	struct portal_doc_slot *slot;
+	struct doc *d = NULL;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	if ((rc = doc_path(id, path, sizeof(path))) < 0 ||
+	    (rc = repo_read(t->reader, path, &xml, &len)) < 0)
+		return rc;
+	for (size_t i = 0; i < PORTAL_DOC_CACHE; i++) {
+		slot = &t->docs[i];
+		if (slot->doc && slot->len == len && memcmp(slot->xml, xml, len) == 0) {
+			free(xml);
+			*out = slot->doc;
+			return E_OK;
+		}
+	}
+	if ((rc = doc_from_xml(&d, xml, len)) < 0) {
+		free(xml);
+		return rc;
+	}
+	slot = &t->docs[t->next_doc++ % PORTAL_DOC_CACHE];
+	doc_free(slot->doc);
+	free(slot->xml);
+	slot->xml = xml;
+	slot->len = len;
+	slot->doc = d;
+	*out = d;
+	return E_OK;
 }
 
 void page_dossier(struct portal *p, struct portal_thread *t, const struct portal_req *q,
@@ -342,32 +392,30 @@ void page_dossier(struct portal *p, struct portal_thread *t, const struct portal
 	const char *note = NULL;
 	char sha[65] = "";
 	struct idx_row row;
-	struct doc *d = NULL;
+	const struct doc *d = NULL;
 	int with_secret, rc;
 
 	if (!portal_code_ok(code) || idx_by_code(t->ix, code, &row, sha) < 0 ||
-	    strcmp(row.code, code) != 0 || store_get(t->reader, row.id, &d) < 0) {
+	    strcmp(row.code, code) != 0 || thread_doc(t, row.id, &d) < 0) {
 		page_notfound(p, r);
-		goto out;
+		return;
 	}
 	with_secret = q->post && q->secret[0] && secret_ok(q->secret, sha);
 	if ((q->post && !with_secret) || (*what && !with_secret)) {
 		page_notfound(p, r); /* a wrong secret says no more than a wrong code */
-		goto out;
+		return;
 	}
 	if (*what) {
 		rc = act(p, t, q, code, what, &row, d, r, &note);
 		if (rc == E_OK)
-			goto out;
+			return;
 		if (rc != E_AGAIN) {
 			buf_reset(&r->body);
 			r->type = "text/html; charset=utf-8";
 			r->disposition[0] = '\0';
 			page_notfound(p, r);
-			goto out;
+			return;
 		}
 	}
 	status_page(p, t, q, code, &row, d, with_secret, note, r);
-out:
-	doc_free(d);
 }

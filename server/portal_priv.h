@@ -15,6 +15,7 @@
 #include "common/buf.h"
 
 struct def_set;
+struct doc;
 struct calendar;
 struct files;
 struct idx;
@@ -46,13 +47,27 @@ struct portal {
 	pthread_key_t key; /* struct portal_thread of each thread */
 };
 
+#define PORTAL_DOC_CACHE 8 /* parsed dossiers a portal thread keeps */
+
+/* A dossier parsed from its meta.xml, kept with the bytes it came from. */
+struct portal_doc_slot {
+	char *xml;
+	size_t len;
+	struct doc *doc;
+};
+
 /* The handles of one portal thread, made at its first request. */
 struct portal_thread {
 	struct idx *ix;
 	struct repo *reader;
 	struct sqlite3 *ratings;
 	locale_t vi;
+	struct portal_doc_slot docs[PORTAL_DOC_CACHE]; /* filled round robin */
+	unsigned next_doc;
 };
+
+/* Frees the parsed dossiers @t keeps. */
+void portal_docs_free(struct portal_thread *t);
 
 struct portal_thread *portal_thread_get(struct portal *p);
 

@@ -137,6 +137,7 @@ void idx_close(struct idx *ix)
 		return;
 	if (ix->in_tx)
 		idx_rollback(ix);
+	sqlite3_finalize(ix->by_code);
 	sqlite3_close(ix->db);
 	free(ix);
 }

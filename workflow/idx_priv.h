@@ -13,6 +13,7 @@ struct idx {
 	sqlite3 *db;
 	int writer;
 	int in_tx;
+	sqlite3_stmt *by_code; /* idx_by_code's, prepared once, reset after every use */
 };
 
 /* Everything the index keeps of one document (one row of table doc, its

@@ -71,14 +71,19 @@ static int prepare(struct idx *ix, const char *sql, sqlite3_stmt **st)
 	return E_OK;
 }
 
+/* The lookup by code is the portal's every request: its statement is
+ * prepared once per handle (SQLite re-prepares it by itself if the schema
+ * changes) and reset after each use, so it holds no read lock between. */
 int idx_by_code(struct idx *ix, const char *code, struct idx_row *out, char *secret_sha256)
 {
 	static const char sql[] = "SELECT " IDX_ROW_COLUMNS ", d.secret FROM doc d WHERE code = ?";
-	sqlite3_stmt *st = NULL;
-	int rc, s;
+	sqlite3_stmt *st;
+	int rc = E_OK, s;
 
-	if ((rc = prepare(ix, sql, &st)) < 0)
-		return rc;
+	if (!ix->by_code && sqlite3_prepare_v3(ix->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+					       &ix->by_code, NULL) != SQLITE_OK)
+		return idx_err(ix, "prepare");
+	st = ix->by_code;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW) {
@@ -89,7 +94,8 @@ int idx_by_code(struct idx *ix, const char *code, struct idx_row *out, char *sec
 		rc = s == SQLITE_DONE ? err_set(E_NOTFOUND, "no dossier with this code")
 				      : idx_err(ix, "code");
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return rc;
 }
 

@@ -14,7 +14,10 @@
 # usage: tests/bench/portal-bench.sh   (after make; needs wrk, nginx, curl:
 #        apt-get install wrk nginx curl; not run by make check or CI)
 # environment: BENCH_SECONDS [10] per run, BENCH_CONNS ["16 64"],
-#              BENCH_WRK_THREADS [2], BENCH_PORTAL_THREADS [2] ([portal] threads)
+#              BENCH_WRK_THREADS [2], BENCH_PORTAL_THREADS [2] ([portal] threads),
+#              BENCH_DOSSIERS [1]: with N > 1, N dossiers are filed and wrk
+#              asks for each in turn (a wrk Lua script), so a portal thread
+#              sees more dossiers than it keeps parsed (PORTAL_DOC_CACHE)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
@@ -48,6 +51,27 @@ CONF
 portal_start
 desk_dossier
 path=/tra-cuu/$code
+NDOS=${BENCH_DOSSIERS:-1}
+wrk_script=
+if [ "$NDOS" -gt 1 ]; then
+	printf 'paths = { "%s"' "$path" >"$T/paths.lua"
+	for i in $(seq 2 "$NDOS"); do
+		desk doc create dossier --field ProcedureId=khai-sinh --field "Applicant=Người thứ $i" \
+			>"$T/created" 2>&1 || fail "create $i"
+		c=$(sed -n 's/^Dossier code: //p' "$T/created")
+		[ -n "$c" ] || fail "no code for dossier $i"
+		printf ', "/tra-cuu/%s"' "$c" >>"$T/paths.lua"
+	done
+	cat >>"$T/paths.lua" <<-'EOF'
+		 }
+		i = 0
+		request = function()
+		    i = i % #paths + 1
+		    return wrk.format(nil, paths[i])
+		end
+	EOF
+	wrk_script=$T/paths.lua
+fi
 curl -s --cacert "$D/ca/ca.pem" --resolve "localhost:$PP:127.0.0.1" -D "$T/head" \
 	-o "$T/page.html" "https://localhost:$PP$path" || fail "curl of the portal"
 grep -q '^HTTP/1.1 200' "$T/head" || fail "the lookup is not 200: $(head -n 1 "$T/head")"
@@ -131,13 +155,14 @@ to_ms() { # wrk's "12.34ms" / "567.00us" / "1.02s" in milliseconds
 	*s) echo "${1%s}" | awk '{ printf "%.3f", $1 * 1000 }' ;;
 	esac
 }
-# measure NAME PID URL CONNS: one wrk run; prints NAME.cCONNS.* lines
+# measure NAME PID URL CONNS [SCRIPT]: one wrk run (with the Lua SCRIPT if
+# given); prints NAME.cCONNS.* lines
 measure() {
 	local name=$1 spid=$2 url=$3 c=$4 before after reqs rps p99 hz
 	hz=$(getconf CLK_TCK)
-	wrk -t1 -c"$c" -d2s "$url" >/dev/null 2>&1 # warm up: handshakes, caches
+	wrk -t1 -c"$c" -d2s ${5:+-s "$5"} "$url" >/dev/null 2>&1 # warm up: handshakes, caches
 	before=$(cpu_ticks "$spid")
-	wrk -t"$WT" -c"$c" -d"${SECONDS_RUN}s" --latency "$url" >"$T/wrk.out" 2>&1 ||
+	wrk -t"$WT" -c"$c" -d"${SECONDS_RUN}s" --latency ${5:+-s "$5"} "$url" >"$T/wrk.out" 2>&1 ||
 		fail "wrk against $name: $(cat "$T/wrk.out")"
 	after=$(cpu_ticks "$spid")
 	sed 's/^/# /' "$T/wrk.out" >&2
@@ -154,10 +179,11 @@ measure() {
 
 echo "machine: $(nproc) cores (shared with other builds), $(uname -r)," \
 	"$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2), $("$NGINX" -v 2>&1 | sed 's/.*: //')"
-echo "page: $size bytes; portal threads $PT; wrk threads $WT; $SECONDS_RUN s per run"
+echo "page: $size bytes; portal threads $PT; wrk threads $WT; $SECONDS_RUN s per run;" \
+	"dossiers asked in turn: $NDOS"
 out=$T/figures
 for c in $CONNS; do
-	measure portal "$pid" "https://127.0.0.1:$PP$path" "$c" | tee -a "$out"
+	measure portal "$pid" "https://127.0.0.1:$PP$path" "$c" "$wrk_script" | tee -a "$out"
 	for w in 1 2; do
 		start_nginx $w
 		measure "nginx_w$w" "$ngx_pid" "https://127.0.0.1:$ngx_port/page" "$c" | tee -a "$out"

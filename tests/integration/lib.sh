@@ -6,10 +6,18 @@
 #   run N CMD...  runs CMD (stdout and stderr into $T/out), fails unless it exits N
 #   start     starts dinhd on $D (port $PORT, else a free one), waits for
 #             dinhd.addr; sets pid, ADDR, PORT
-#   portal_start  start, then waits for portal.addr; sets PP (the portal's port)
+#   portal_start  start, then waits for portal.addr; sets PP (the portal's
+#             port) and URL (https://localhost:PP)
+#   get PATH [CURL-OPTIONS...]  asks the portal (trusting the commune CA):
+#             the body in $T/body, the headers in $T/head; prints the status
 #   desk_dossier  adds a desk officer "Lý Thị Hoa", files a khai-sinh dossier
 #             online and receives it; sets code, secret, doc; desk CMD... runs
 #             the CLI as that officer
+#   officer_result  after desk_dossier: adds an officer "Phạm Văn Cường" with
+#             an official signing certificate recorded as his, signs a PDF
+#             offline with it ($T/result.pdf), has the desk start the dossier
+#             and the officer finish it with that signed PDF; sets result_sha
+#             (its SHA-256); officer CMD... runs the CLI as him
 # Skips (77) when dinhd or dinh are not built.
 top_srcdir=${top_srcdir:-$(pwd)}
 top_builddir=${top_builddir:-$(pwd)}
@@ -62,6 +70,13 @@ portal_start() {
 	done
 	PP=$(head -n 1 "$D/portal.addr")
 	PP=${PP##*:}
+	URL=https://localhost:$PP
+}
+get() { # get PATH [curl options...]: body in $T/body, headers in $T/head, prints the status
+	p=$1
+	shift
+	curl -s --cacert "$D/ca/ca.pem" --resolve "localhost:$PP:127.0.0.1" -D "$T/head" \
+		-o "$T/body" -w '%{http_code}' "$@" "$URL$p"
 }
 desk() { DINH_PASSWORD=deskpass "$DINH" --server "127.0.0.1:$PORT" --ca "$D/ca/ca.pem" --identity "$T/desk.p12" "$@"; }
 desk_dossier() {
@@ -75,6 +90,24 @@ desk_dossier() {
 	[ -n "$doc" ] || doc=$(sed -n 's/.*\(20[0-9][0-9]-hs-[0-9]*\).*/\1/p' "$T/created" | head -n 1)
 	[ -n "$code" ] && [ -n "$secret" ] && [ -n "$doc" ] || fail "no code, secret or document: $(cat "$T/created")"
 	desk doc act "$doc" receive >"$T/out" 2>&1 || fail "receive"
+}
+officer() { DINH_PASSWORD=offpass "$DINH" --server "127.0.0.1:$PORT" --ca "$D/ca/ca.pem" --identity "$T/officer.p12" "$@"; }
+officer_result() {
+	DINH_NEW_PASSWORD=offpass "$DINH" --data-dir "$D" user add "Phạm Văn Cường" --roles officer \
+		--out "$T/officer.p12" >"$T/out" 2>&1 || fail "officer enrolment"
+	off_id=$(sed -n 's/^Enrolled .* as \([^ ]*\) (certificate.*/\1/p' "$T/out")
+	[ -n "$off_id" ] || fail "no id for the officer"
+	run 0 env DINH_NEW_PASSWORD=offsign "$DINH" --data-dir "$D" cert issue "Phạm Văn Cường" \
+		--profile official --person "$off_id" --out "$T/officer-sign.p12"
+	run 0 "$DINH" pdf gen agenda "${top_srcdir:-.}/tests/fuzz/corpus/genxml/agenda.xml" \
+		"$T/result-unsigned.pdf"
+	run 0 env DINH_PASSWORD=offsign "$DINH" pdf sign --identity "$T/officer-sign.p12" \
+		"$T/result-unsigned.pdf" "$T/result.pdf"
+	result_sha=$(officer file put "$T/result.pdf" 2>"$T/out")
+	[ ${#result_sha} -eq 64 ] || fail "file put of the result: $result_sha"
+	[ "$result_sha" = "$(sha256sum <"$T/result.pdf" | cut -c1-64)" ] || fail "file put: another hash"
+	desk doc act "$doc" start >"$T/out" 2>&1 || fail "start"
+	officer doc act "$doc" finish --signed-pdf "$result_sha" >"$T/out" 2>&1 || fail "finish"
 }
 export LANGUAGE=en LC_ALL=C.UTF-8
 mkdir -p "$D"

@@ -4,18 +4,26 @@
 citizen uses the portal from a phone: opens the home page in a 390x844
 mobile viewport with JavaScript switched off, types the dossier code into
 the lookup form, taps the button, and waits for the page the form's GET
-leads to.
+leads to.  Given the dossier's SECRET too (a returned dossier's), it then
+types the secret into the status page's field and taps "Continue" (a POST),
+taps the button of the signed result and lets Chromium save the download
+(Browser.setDownloadBehavior into OUT_DIR/downloads), then taps the score 4
+of the rating form and its button.
 
-usage: portal_browser.py CHROMIUM BASE_URL CODE OUT_DIR
+usage: portal_browser.py CHROMIUM BASE_URL CODE OUT_DIR [SECRET]
 
 Writes OUT_DIR/home.html and OUT_DIR/lookup.html (the rendered DOM),
-OUT_DIR/lookup.png (a screenshot of the whole result page) and prints one
-"key: value" line per fact the caller checks (the URLs reached, the layout
-widths).  Exits 0 when the browser did all that, 1 (with a message on
-stderr) when a step failed or timed out; judging the text is the caller's.
+OUT_DIR/lookup.png (a screenshot of the whole result page), with a SECRET
+also OUT_DIR/secret.html, OUT_DIR/rated.html and OUT_DIR/rated.png (the
+page after the rating) and the downloaded file, and prints one "key: value"
+line per fact the caller checks (the URLs reached, the layout widths, the
+download's file name and SHA-256).  Exits 0 when the browser did all that,
+1 (with a message on stderr) when a step failed or timed out; judging the
+text and the bytes is the caller's.
 """
 import base64
 import fcntl
+import hashlib
 import json
 import os
 import select
@@ -159,8 +167,11 @@ class Browser:
         return self.call("DOM.getOuterHTML", {"nodeId": root})["outerHTML"]
 
     def tap(self, selector):
-        """A touch at the middle of the element, as a finger would."""
-        q = self.call("DOM.getBoxModel", {"nodeId": self.node(selector)})["model"]["border"]
+        """A touch at the middle of the element, as a finger would, once it is
+        scrolled into the screen (touches outside the viewport are lost)."""
+        n = self.node(selector)
+        self.call("DOM.scrollIntoViewIfNeeded", {"nodeId": n})
+        q = self.call("DOM.getContentQuads", {"nodeId": n})["quads"][0]
         x, y = sum(q[0::2]) / 4, sum(q[1::2]) / 4
         pt = [{"x": x, "y": y}]
         self.call("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": pt})
@@ -191,7 +202,52 @@ def report(b, name, out):
         f.write(b.html())
 
 
-def drive(b, base, code, out):
+def submit(b, form):
+    """Taps the submit button of the form matched by @form and waits for the
+    page it leads to."""
+    b.events.clear()
+    b.tap(form + ' button[type="submit"]')
+    b.wait_event("Page.loadEventFired")
+
+
+def download(b, form, folder):
+    """Taps the button of @form, whose answer is an attachment, and waits
+    until Chromium has saved it into @folder; returns the file's path."""
+    os.makedirs(folder, exist_ok=True)
+    b.call("Browser.setDownloadBehavior",
+           {"behavior": "allow", "downloadPath": folder, "eventsEnabled": True},
+           session=False)
+    b.events.clear()
+    b.tap(form + ' button[type="submit"]')
+    name = b.wait_event("Browser.downloadWillBegin")["suggestedFilename"]
+    while True:
+        state = b.wait_event("Browser.downloadProgress")["state"]
+        if state == "completed":
+            break
+        if state == "canceled":
+            raise Fail("the download of %s was canceled" % name)
+    return os.path.join(folder, name)
+
+
+def with_secret(b, code, secret, out):
+    """The secret's steps on the status page: the download and the rating."""
+    b.call("DOM.focus", {"nodeId": b.node("input#secret")})
+    b.call("Input.insertText", {"text": secret})
+    submit(b, 'form[action="/tra-cuu/%s"]' % code)
+    report(b, "secret", out)
+    path = download(b, 'form[action="/tra-cuu/%s/ket-qua"]' % code,
+                    os.path.join(out, "downloads"))
+    print("download_name: %s" % os.path.basename(path))
+    with open(path, "rb") as f:
+        print("download_sha256: %s" % hashlib.sha256(f.read()).hexdigest())
+    rate = 'form[action="/tra-cuu/%s/danh-gia"]' % code
+    b.tap(rate + ' input[name="score"][value="4"]')
+    submit(b, rate)
+    report(b, "rated", out)
+    b.screenshot(os.path.join(out, "rated.png"))
+
+
+def drive(b, base, code, out, secret):
     b.attach()
     # The probe: a page that would retitle itself if scripts ran, and that has
     # no viewport meta, so a phone lays it out wider than the screen (980).
@@ -210,17 +266,20 @@ def drive(b, base, code, out):
     b.wait_event("Page.loadEventFired")
     report(b, "lookup", out)
     b.screenshot(os.path.join(out, "lookup.png"))
+    if secret:
+        with_secret(b, code, secret, out)
 
 
 def main():
-    if len(sys.argv) != 5:
+    if len(sys.argv) not in (5, 6):
         sys.stderr.write(__doc__)
         return 2
-    chromium, base, code, out = sys.argv[1:]
+    chromium, base, code, out = sys.argv[1:5]
+    secret = sys.argv[5] if len(sys.argv) == 6 else ""
     with tempfile.TemporaryDirectory(prefix="dinh-chromium-") as profile:
         b = Browser(chromium, profile)
         try:
-            drive(b, base, code, out)
+            drive(b, base, code, out, secret)
         except Fail as e:
             sys.stderr.write("portal_browser.py: %s\n" % e)
             with open(os.path.join(profile, "stderr"), "rb") as f:

@@ -19,13 +19,6 @@ lookup-burst=12
 upload-max=64
 CONF
 portal_start
-URL=https://localhost:$PP
-get() { # get PATH [curl options...]: body in $T/body, headers in $T/head, prints the status
-	p=$1
-	shift
-	curl -s --cacert "$D/ca/ca.pem" --resolve "localhost:$PP:127.0.0.1" -D "$T/head" \
-		-o "$T/body" -w '%{http_code}' "$@" "$URL$p"
-}
 
 # The home page, TLS 1.3, Vietnamese, headers.
 [ "$(get / --tlsv1.3)" = 200 ] || fail "home page"
@@ -61,7 +54,8 @@ cp "$T/body" "$T/notfound-secret"
 cmp -s "$T/body" "$T/notfound-secret" || fail "unknown code and wrong secret differ"
 
 # A rating before the result is returned is refused like anything unknown
-# (rating after return: not tested yet, it needs the signed result steps).
+# (the result, the rating after return and the verification of a signed
+# result: test_portal_result.sh).
 [ "$(get "/tra-cuu/$code/danh-gia" --data-urlencode "secret=$secret" -d score=5)" = 404 ] ||
 	fail "rating before return"
 
