@@ -92,6 +92,16 @@ int gen_doc_begin_box(struct gen_doc *d, double w, double h, const char *title)
 	return E_OK;
 }
 
+void gen_doc_date(struct gen_doc *d, const char *date)
+{
+	char iso[32];
+
+	if (!date || strlen(date) != 10 || !d->surf)
+		return;
+	snprintf(iso, sizeof(iso), "%sT00:00:00", date);
+	cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATE_DATE, iso);
+}
+
 int gen_doc_end(struct gen_doc *d, uint8_t **out, size_t *len)
 {
 	int rc;

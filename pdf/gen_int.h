@@ -54,6 +54,9 @@ struct gen_doc {
 
 /* Starts an A4 document (landscape if @landscape) titled @title. */
 int gen_doc_begin(struct gen_doc *d, int landscape, const char *title);
+/* Dates @d's /CreationDate at midnight of @date ("YYYY-MM-DD"; NULL keeps
+ * cairo's clock time), so that the same inputs give the same bytes. */
+void gen_doc_date(struct gen_doc *d, const char *date);
 /* Starts a one-page document of @w x @h points without margins (an
  * appearance, a stamp); pages are not numbered unless the caller breaks. */
 int gen_doc_begin_box(struct gen_doc *d, double w, double h, const char *title);

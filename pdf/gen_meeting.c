@@ -116,6 +116,9 @@ int gen_meeting_pdf(uint8_t **out, size_t *len, const struct gen_meeting *m)
 		return rc;
 	if ((rc = gen_doc_begin(&d, 0, "Giấy mời họp")) < 0)
 		return gen_doc_abort(&d, rc);
+	/* A re-publish with the agenda unchanged gives the same file, which
+	 * the halls already hold. */
+	gen_doc_date(&d, m->head.date);
 	gen_heading(&d, &m->head);
 	gen_title(&d, "GIẤY MỜI", m->subject);
 	invitation(&d, m);
