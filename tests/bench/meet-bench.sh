@@ -231,7 +231,10 @@ loaded=$(ask "")
 log "meet-load: $loaded"
 
 declare -A col # figure name -> values, one a line
-note() { col[$1]+="$2"$'\n'; }
+note() {
+	col[$1]+="$2"$'\n'
+	log "run $r: $1 $2"
+}
 # republish DOC NAME: the meeting with DOC as its changing document,
 # published again; what the halls then fetch noted as NAME_*.
 republish() {
@@ -290,7 +293,7 @@ for r in $(seq "$RUNS"); do
 	note vote_all "$(kv "$res" all_acked_ms)"
 	note vote_spread "$(kv "$res" send_spread_ms)"
 done
-ask quit >/dev/null 2>&1 || true
+echo quit >&"$out_fd"
 
 med() { printf '%s' "${col[$1]}" | median; }
 echo "enrolment: $enrol_s s for $((HALLS + VOTERS + 2)) identities"
