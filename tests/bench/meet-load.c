@@ -48,6 +48,7 @@
 #define LOAD_THREADS 2  /* threads decrypting the identities at start */
 #define STACK_SIZE (256 << 10)
 #define IO_TIMEOUT_MS 120000
+#define CONNECT_TRIES 20  /* connection attempts of one peer */
 #define EVENT_WAIT_S 10.0 /* a hall gives up on the missing pages after this */
 
 struct ident {
@@ -92,6 +93,7 @@ static struct {
 static _Atomic double fan_sent[FAN_MAX];
 static unsigned fan_n, fan_base, vote_n;
 static atomic_uint arrived;
+static atomic_uint connect_retries; /* since the last report */
 static pthread_mutex_t go_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t go_cv = PTHREAD_COND_INITIALIZER;
 static int go;
@@ -112,6 +114,9 @@ static void peer_fail(struct peer *p, int rc)
 	snprintf(p->err, sizeof(p->err), "%s: %s", err_name(rc), err_detail());
 }
 
+/* Connects as @id.  dinhd drops the oldest pending handshake beyond
+ * [server] max-handshakes (256): like a hall's program, try again, after
+ * a random pause; the retries are counted (connect_retries). */
 static int dconnect(struct client **cl, const struct ident *id)
 {
 	struct client_opts o = {.host = G.host,
@@ -120,8 +125,16 @@ static int dconnect(struct client **cl, const struct ident *id)
 				.connect_timeout_ms = 60000,
 				.io_timeout_ms = IO_TIMEOUT_MS,
 				.agent = "meet-load"};
+	unsigned seed = (unsigned)(uintptr_t)id ^ (unsigned)time(NULL);
+	int rc;
 
-	return client_connect(cl, &o);
+	for (unsigned i = 0;; i++) {
+		rc = client_connect(cl, &o);
+		if (rc == E_OK || i == CONNECT_TRIES || (rc != E_IO && rc != E_TLS))
+			return rc;
+		atomic_fetch_add(&connect_retries, 1);
+		usleep(50000 + (useconds_t)(rand_r(&seed) % 200000));
+	}
 }
 
 /* A request with op @op on the meeting and attribute pairs (NULL-ended). */
@@ -363,9 +376,11 @@ static void cmd_fetch(int fresh)
 	qsort(pay, G.n_halls, sizeof(*pay), cmp_u64);
 	qsort(wire, G.n_halls, sizeof(*wire), cmp_u64);
 	bad = failures(G.hp, G.n_halls, &first);
-	printf("fetch halls=%u failed=%u wall=%.3f bytes=%llu hall_min=%llu hall_max=%llu "
+	printf("fetch retries=%u halls=%u failed=%u wall=%.3f bytes=%llu hall_min=%llu "
+	       "hall_max=%llu "
 	       "wire_min=%llu wire_med=%llu wire_max=%llu error=\"%s\"\n",
-	       G.n_halls, bad, wall, (unsigned long long)total, (unsigned long long)pay[0],
+	       atomic_exchange(&connect_retries, 0), G.n_halls, bad, wall,
+	       (unsigned long long)total, (unsigned long long)pay[0],
 	       (unsigned long long)pay[G.n_halls - 1], (unsigned long long)wire[0],
 	       (unsigned long long)wire[G.n_halls / 2], (unsigned long long)wire[G.n_halls - 1],
 	       first);
@@ -480,10 +495,10 @@ static void fan_report(unsigned n, double gap)
 			else
 				missing++;
 	qsort(all, m, sizeof(*all), cmp_double);
-	printf("fanout halls=%u pages=%u gap_ms=%.0f received=%zu missing=%zu failed=%u "
+	printf("fanout retries=%u halls=%u pages=%u gap_ms=%.0f received=%zu missing=%zu failed=%u "
 	       "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f error=\"%s\"\n",
-	       G.n_halls, n, gap * 1000, m, missing, bad, quantile(all, m, 0.5),
-	       quantile(all, m, 0.99), m ? all[m - 1] : 0, first);
+	       atomic_exchange(&connect_retries, 0), G.n_halls, n, gap * 1000, m, missing, bad,
+	       quantile(all, m, 0.5), quantile(all, m, 0.99), m ? all[m - 1] : 0, first);
 	free(all);
 }
 
@@ -607,16 +622,17 @@ static void vote_report(double t_go, struct proto_node *closed, struct proto_nod
 	for (int c = 0; closed && c < 3; c++)
 		proto_attr_u64(closed, choices[c], &got[c]);
 	bad = failures(G.vp, G.n_voters, &err);
-	printf("vote n=%u voters=%u acked=%u failed=%u send_spread_ms=%.1f all_acked_ms=%.1f "
+	printf("vote retries=%u n=%u voters=%u acked=%u failed=%u send_spread_ms=%.1f "
+	       "all_acked_ms=%.1f "
 	       "p50_ms=%.1f p99_ms=%.1f max_ms=%.1f yes=%llu/%llu no=%llu/%llu "
 	       "abstain=%llu/%llu named=%u named_ok=%d dup_refused=%u dup_accepted=%u "
 	       "counts_ok=%d error=\"%s\"\n",
-	       vote_n, G.n_voters, acked, bad, acked ? (last - first) * 1000 : 0,
-	       acked ? (last_ack - t_go) * 1000 : 0, quantile(lat, acked, 0.5),
-	       quantile(lat, acked, 0.99), acked ? lat[acked - 1] : 0, (unsigned long long)got[0],
-	       (unsigned long long)want[0], (unsigned long long)got[1], (unsigned long long)want[1],
-	       (unsigned long long)got[2], (unsigned long long)want[2], named, named_ok, dup_ref,
-	       dup_acc,
+	       atomic_exchange(&connect_retries, 0), vote_n, G.n_voters, acked, bad,
+	       acked ? (last - first) * 1000 : 0, acked ? (last_ack - t_go) * 1000 : 0,
+	       quantile(lat, acked, 0.5), quantile(lat, acked, 0.99), acked ? lat[acked - 1] : 0,
+	       (unsigned long long)got[0], (unsigned long long)want[0], (unsigned long long)got[1],
+	       (unsigned long long)want[1], (unsigned long long)got[2], (unsigned long long)want[2],
+	       named, named_ok, dup_ref, dup_acc,
 	       closed && got[0] == want[0] && got[1] == want[1] && got[2] == want[2] &&
 		       named == acked,
 	       err);
