@@ -37,7 +37,8 @@ struct client {
 	size_t pending; /* bytes of the last returned frame, dropped at the next read */
 	uint32_t next_id;
 	unsigned io_timeout_ms;
-	int dead; /* the server closed or the stream is unusable */
+	int dead;          /* the server closed or the stream is unusable */
+	int cred_borrowed; /* cred is the caller's (client_opts.cred) */
 	char *person, *name, *roles;
 	struct proto_node *events[CLIENT_EVENTS_MAX];
 	size_t ev_head, ev_count;
@@ -163,11 +164,16 @@ static int tcp_connect(int *out, const char *host, const char *port, unsigned ti
 	return E_OK;
 }
 
-/* Loads the CA and the PKCS#12 identity into cl->cred. */
+/* Loads the CA and the PKCS#12 identity into cl->cred (or takes the caller's). */
 static int load_creds(struct client *cl, const struct client_opts *o)
 {
 	int r;
 
+	if (o->cred) {
+		cl->cred = o->cred;
+		cl->cred_borrowed = 1;
+		return E_OK;
+	}
 	if (gnutls_certificate_allocate_credentials(&cl->cred) < 0)
 		return err_set(E_NOMEM, "TLS credentials");
 	if (!o->ca_file || access(o->ca_file, R_OK) != 0)
@@ -584,7 +590,7 @@ void client_close(struct client *cl)
 	}
 	if (cl->tls)
 		gnutls_deinit(cl->tls);
-	if (cl->cred)
+	if (cl->cred && !cl->cred_borrowed)
 		gnutls_certificate_free_credentials(cl->cred);
 	if (cl->fd >= 0)
 		close(cl->fd);
@@ -595,6 +601,11 @@ void client_close(struct client *cl)
 	free(cl->name);
 	free(cl->roles);
 	free(cl);
+}
+
+int client_fd(const struct client *cl)
+{
+	return cl->fd;
 }
 
 const char *client_person(const struct client *cl)

@@ -37,6 +37,10 @@ struct client_opts {
 	unsigned connect_timeout_ms; /* 0: CLIENT_CONNECT_TIMEOUT_MS (TCP + handshake) */
 	unsigned io_timeout_ms;      /* 0: CLIENT_IO_TIMEOUT_MS (each wait for the server) */
 	const char *agent;           /* NULL: CLIENT_AGENT */
+	/* Preloaded gnutls_certificate_credentials_t (CA and identity), borrowed
+	 * and never freed here; when set, ca_file, p12_file and password are
+	 * not read.  For programs that open many connections per identity. */
+	void *cred;
 };
 
 /*
@@ -50,6 +54,9 @@ int client_connect(struct client **out, const struct client_opts *o);
 
 /* Says <bye/> (best effort), closes and frees.  NULL is fine. */
 void client_close(struct client *cl);
+
+/* The connection's socket (for getsockopt, e.g. TCP_INFO byte counts). */
+int client_fd(const struct client *cl);
 
 /* What the server's hello told about us; borrowed, "" when absent. */
 const char *client_person(const struct client *cl);
