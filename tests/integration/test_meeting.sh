@@ -23,7 +23,9 @@ RELAY=$top_builddir/tests/integration/dinh-relay
 [ -x "$HALL" ] && [ -x "$RELAY" ] || { echo "SKIP: dinh-hall or the relay not built"; exit 77; }
 unset DINH_PASSWORD DINH_NEW_PASSWORD
 relay_pid= hall_pid= gtk_pid=
-it_extra_cleanup() {
+# (lib.sh runs the function it_extra_cleanup names)
+it_extra_cleanup=meeting_cleanup
+meeting_cleanup() {
 	[ -n "$hall_pid" ] && kill -KILL "$hall_pid" 2>/dev/null && wait "$hall_pid" 2>/dev/null
 	# the viewer runs in its own session: xvfb-run, Xvfb and dinh-hall
 	[ -n "$gtk_pid" ] && kill -TERM -- "-$gtk_pid" 2>/dev/null && wait "$gtk_pid" 2>/dev/null
