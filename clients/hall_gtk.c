@@ -181,6 +181,9 @@ static void refresh(struct gview *g)
 {
 	if (!g->v)
 		return;
+	/* A re-publish may drop the file the hall was browsing: follow again. */
+	if (g->browsing && !pack_file_of(g->v, g->doc_sha))
+		g->browsing = 0;
 	if (!g->browsing) {
 		const char *sha = hall_current_doc(g->v);
 
