@@ -166,6 +166,38 @@ static int join(struct client *cl, const struct hall_opts *o, struct hall_view *
 	return E_OK;
 }
 
+/* Reads the agenda's titles (meeting.show) into @v; the agenda is a
+ * nicety, so a refusal leaves the old titles and is not an error. */
+static int agenda(struct client *cl, const struct hall_opts *o, struct hall_view *v)
+{
+	struct proto_node *req = proto_node_new("req"), *resp = NULL;
+	unsigned n = 0;
+	int rc;
+
+	if (!req || proto_node_set(req, "op", "meeting.show") < 0 ||
+	    proto_node_set(req, "meeting", o->meeting) < 0) {
+		proto_node_free(req);
+		return err_set(E_NOMEM, "request");
+	}
+	rc = client_request(cl, req, &resp);
+	proto_node_free(req);
+	if (rc == E_PERM || rc == E_NOTFOUND)
+		return E_OK;
+	if (rc < 0)
+		return rc;
+	for (const struct proto_node *e = resp->child; e && n < HALL_ITEMS_MAX; e = e->next) {
+		if (strcmp(e->name, "item") || !proto_attr(e, "title"))
+			continue;
+		v->items[n].n = attr_u(e, "n", 0);
+		snprintf(v->items[n].title, sizeof(v->items[n].title), "%s",
+			 proto_attr(e, "title"));
+		n++;
+	}
+	v->n_items = n;
+	proto_node_free(resp);
+	return E_OK;
+}
+
 static int sync_pack(struct client *cl, const struct hall_opts *o, struct hall_view *v)
 {
 	char ca[1024];
@@ -203,6 +235,8 @@ static int session(struct client *cl, const struct hall_opts *o, struct hall_vie
 	for (int tries = 0; resync && tries < 3; tries++)
 		if ((rc = sync_pack(cl, o, v)) < 0 || (rc = join(cl, o, v, &resync)) < 0)
 			return rc;
+	if ((rc = agenda(cl, o, v)) < 0)
+		return rc;
 	status(v, _("Connected: following the meeting"));
 	show(o, v, draw, arg);
 	while (!done(o, v, *events, end)) {
@@ -214,7 +248,8 @@ static int session(struct client *cl, const struct hall_opts *o, struct hall_vie
 		if (rc < 0)
 			return rc;
 		(*events)++;
-		if (apply(v, ev) && (rc = sync_pack(cl, o, v)) < 0) {
+		if (apply(v, ev) &&
+		    ((rc = sync_pack(cl, o, v)) < 0 || (rc = agenda(cl, o, v)) < 0)) {
 			proto_node_free(ev);
 			return rc;
 		}

@@ -24,12 +24,28 @@ struct hall_opts {
 	long events;         /* stop after this many live events (-1: never) */
 	long seconds;        /* stop after this long (0: never) */
 	int until_closed;    /* stop when the meeting closes */
+	/* GTK viewer: a PNG of the window after its first page is drawn, or
+	 * after screenshot_after seconds (0: at the first page). */
+	const char *screenshot;
+	long screenshot_after;
+};
+
+#define HALL_ITEMS_MAX 64
+
+/* An agenda item as meeting.show gives it to the hall (its audience). */
+struct hall_item {
+	unsigned n;
+	char title[256];
 };
 
 /* What the hall shows; the viewer draws it. */
 struct hall_view {
 	struct pack pack;
 	int have_pack;
+	/* The agenda's titles, asked for on each connection (n_items 0
+	 * while none arrived yet: the viewer names items by number). */
+	struct hall_item items[HALL_ITEMS_MAX];
+	unsigned n_items;
 	int online;
 	unsigned item, page;
 	char doc[65];     /* the document shown: the chair's, else the item's first */

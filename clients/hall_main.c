@@ -27,7 +27,10 @@ static void usage(void)
 		 "      --width N              its width in pixels (default 1280)\n"
 		 "      --events N             stop after N live events\n"
 		 "      --seconds N            stop after N seconds\n"
-		 "      --until-closed         stop when the meeting is closed\n"));
+		 "      --until-closed         stop when the meeting is closed\n"
+		 "      --screenshot FILE      viewer: the window as PNG once the first page\n"
+		 "                             is drawn (it keeps running)\n"
+		 "      --screenshot-after N   ... or after N seconds\n"));
 }
 
 int main(int argc, char **argv)
@@ -46,6 +49,8 @@ int main(int argc, char **argv)
 		{"events", required_argument, NULL, 'e'},
 		{"seconds", required_argument, NULL, 'S'},
 		{"until-closed", no_argument, NULL, 'u'},
+		{"screenshot", required_argument, NULL, 'X'},
+		{"screenshot-after", required_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -96,6 +101,12 @@ int main(int argc, char **argv)
 		case 'u':
 			o.until_closed = 1;
 			break;
+		case 'X':
+			o.screenshot = optarg;
+			break;
+		case 'A':
+			o.screenshot_after = strtol(optarg, NULL, 10);
+			break;
 		case 'h':
 			usage();
 			return CLI_EXIT_OK;
@@ -105,6 +116,8 @@ int main(int argc, char **argv)
 	}
 	if (!o.meeting || !o.cache || optind < argc)
 		return cli_usage_error(_("dinh-hall needs --meeting ID and --cache DIR"));
+	if (o.screenshot_after < 0 || o.screenshot_after > 86400)
+		return cli_usage_error(_("--screenshot-after must be 0 to 86400 seconds"));
 	if (o.width > 8192)
 		return cli_usage_error(_("--width must be at most 8192"));
 	if (!headless) {

@@ -6,10 +6,10 @@ set -eu
 
 BUILD="build-essential autoconf automake libtool pkg-config gettext git"
 LIBS="libgnutls28-dev libxml2-dev libglib2.0-dev libpoppler-glib-dev libgit2-dev libsqlite3-dev zlib1g-dev check
-	libcairo2-dev libpango1.0-dev libqrencode-dev libmicrohttpd-dev"
+	libcairo2-dev libpango1.0-dev libqrencode-dev libmicrohttpd-dev libgtk-3-dev"
 FONTS="fonts-liberation2 fonts-dejavu-core"
 TOOLS="gnutls-bin locales valgrind clang-format qpdf poppler-utils zbar-tools softhsm2 p11-kit libnss3-tools
-	openssl curl chromium python3"
+	openssl curl chromium python3 xvfb xauth"
 PKGS="$BUILD $LIBS $FONTS $TOOLS $*"
 
 missing=""

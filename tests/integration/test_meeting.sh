@@ -5,7 +5,10 @@
 # hall gets only its audience's files, checked against the signed
 # manifest), followed page by page by a headless hall behind a throttled
 # relay that cuts its link in the middle (it resumes, receives only the
-# events it missed, shows the saved pack while offline); a document signed
+# events it missed, shows the saved pack while offline) and by the GTK
+# viewer of the other hall under Xvfb, whose screenshot is checked and kept
+# as tests/integration/hall-gtk.png (SKIP for that part alone when GTK or
+# xvfb-run is missing); a document signed
 # again is re-published and moves only its appended bytes; check-ins, a
 # speaker request, private notes, a vote (duplicate and late ballots
 # refused, named results), conclusions that become workflow tasks, and the
@@ -19,9 +22,13 @@ HALL=$top_builddir/clients/dinh-hall
 RELAY=$top_builddir/tests/integration/dinh-relay
 [ -x "$HALL" ] && [ -x "$RELAY" ] || { echo "SKIP: dinh-hall or the relay not built"; exit 77; }
 unset DINH_PASSWORD DINH_NEW_PASSWORD
-relay_pid= hall_pid=
-it_extra_cleanup() {
+relay_pid= hall_pid= gtk_pid=
+# (lib.sh runs the function it_extra_cleanup names)
+it_extra_cleanup=meeting_cleanup
+meeting_cleanup() {
 	[ -n "$hall_pid" ] && kill -KILL "$hall_pid" 2>/dev/null && wait "$hall_pid" 2>/dev/null
+	# the viewer runs in its own session: xvfb-run, Xvfb and dinh-hall
+	[ -n "$gtk_pid" ] && kill -TERM -- "-$gtk_pid" 2>/dev/null && wait "$gtk_pid" 2>/dev/null
 	[ -n "$relay_pid" ] && kill -KILL "$relay_pid" 2>/dev/null && wait "$relay_pid" 2>/dev/null
 	:
 }
@@ -124,6 +131,26 @@ DINH_PASSWORD=$PW "$HALL" --headless --server "127.0.0.1:$RPORT" --ca "$D/ca/ca.
 	--identity "$T/h1.p12" --meeting "$M" --cache "$T/h1" --png "$T/h1.png" --width 480 \
 	--until-closed --seconds 120 >"$T/hall.out" 2>"$T/hall.err" &
 hall_pid=$!
+# Hall 2: the GTK viewer on a 1280x800 X server, its own cache.
+GTK=
+if ! grep -q '^#define HAVE_GTK 1' "$top_builddir/config.h" 2>/dev/null; then
+	echo "SKIP (part): dinh-hall built without GTK"
+elif ! command -v xvfb-run >/dev/null || ! command -v setsid >/dev/null; then
+	echo "SKIP (part): no xvfb-run"
+else
+	GTK=1
+	# in Vietnamese, as in the hall, when the locale is there
+	GTKENV="LANGUAGE=en" CONNECTED="Connected" VOTED="Result of the vote"
+	if locale -a 2>/dev/null | grep -qi '^vi_VN\.utf-\?8$'; then
+		GTKENV="LANGUAGE=vi LC_ALL=vi_VN.UTF-8" CONNECTED="Đã kết nối" VOTED="Kết quả biểu quyết"
+	fi
+	# shellcheck disable=SC2086
+	env $GTKENV DINH_PASSWORD=$PW setsid xvfb-run -a -s "-screen 0 1280x800x24" "$HALL" --server "$ADDR" \
+		--ca "$D/ca/ca.pem" --identity "$T/h2.p12" --meeting "$M" --cache "$T/h2gtk" \
+		--screenshot "$T/hall-gtk.png" --until-closed --seconds 120 \
+		>"$T/hall2.out" 2>"$T/hall2.err" &
+	gtk_pid=$!
+fi
 wait_for() { # PATTERN FILE: waits up to 20 s for PATTERN in FILE
 	i=0
 	while ! grep -q "$1" "$2" 2>/dev/null; do
@@ -138,10 +165,32 @@ cuts=$(sed -n 's/^cuts //p' "$T/relay.stats")
 for f in $(ls "$T/h1" | grep -v manifest); do
 	[ "$(sha256sum "$T/h1/$f" | cut -d' ' -f1)" = "$f" ] || fail "hall 1 holds a bad file $f"
 done
+if [ -n "$GTK" ]; then
+	# The viewer drew its first page: a PNG of the screen's size, with
+	# the white page and its dark text in it.
+	wait_for "^screenshot " "$T/hall2.out"
+	head -c 8 "$T/hall-gtk.png" | od -An -c | grep -q 'P   N   G' || fail "viewer: no PNG"
+	wh=$(od -An -tu1 -j16 -N8 "$T/hall-gtk.png" |
+		awk '{ printf "%dx%d", $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8 }')
+	[ "$wh" = 1280x800 ] || fail "viewer: screenshot is $wh, not the screen's 1280x800"
+	grep "^screenshot " "$T/hall2.out" | awk '{ split($4, w, "="); split($5, d, "=");
+		exit !(w[2] >= 0.05 && d[2] >= 0.002) }' ||
+		fail "viewer: blank screenshot ($(grep '^screenshot' "$T/hall2.out"))"
+	[ "$(stat -c %s "$T/hall-gtk.png")" -gt 20000 ] || fail "viewer: a near-empty PNG"
+	grep -q "^status $CONNECTED" "$T/hall2.out" || fail "viewer: not connected"
+	cp "$T/hall-gtk.png" "$top_builddir/tests/integration/hall-gtk.png" ||
+		fail "keeping the screenshot"
+	for f in $(ls "$T/h2gtk" | grep -v manifest); do
+		[ "$(sha256sum "$T/h2gtk/$f" | cut -d' ' -f1)" = "$f" ] || fail "viewer holds a bad file"
+	done
+	H2ONLINE=1
+else
+	H2ONLINE=0
+fi
 
 run $EX_OK as chair meeting readiness "$M"
 grep -q "member id=$H1 .*online=1 .*ready=1" "$T/out" || fail "readiness: hall 1 not online and ready"
-grep -q "member id=$H2 .*online=0 .*ready=1" "$T/out" || fail "readiness: hall 2 not ready"
+grep -q "member id=$H2 .*online=$H2ONLINE .*ready=1" "$T/out" || fail "readiness: hall 2 not ready"
 grep -q "member id=$D3 .*ready=0" "$T/out" || fail "readiness: delegate 3 should lack the pack"
 
 # The chair moves; the hall follows with a few bytes.
@@ -229,6 +278,7 @@ moved=$(val fetched-bytes)
 	fail "re-publish moved $moved bytes; the new revision adds $((new - old))"
 [ "$moved" -lt "$new" ] || fail "the whole signed file moved again"
 wait_for "^pack version=2" "$T/hall.out"
+[ -z "$GTK" ] || wait_for "^pack version=2" "$T/hall2.out"
 
 # Conclusions, closing: the minutes and the tasks.
 run $EX_OK as chair meeting conclude "$M" 1 "Văn phòng hoàn thiện báo cáo, trình HĐND xã" \
@@ -276,14 +326,23 @@ run $EX_OK as d3 meeting minutes "$M" "$T/bb-got.pdf"
 cmp -s "$T/bb-got.pdf" "$T/bb-both.pdf" || fail "the archived minutes are not the signed ones"
 run $EX_OK "$DINH" pdf verify --trust "$D/ca/ca.pem" "$T/bb-got.pdf"
 
-# The hall stops when the meeting closes; it showed the vote result.
-i=0
-while kill -0 "$hall_pid" 2>/dev/null; do
-	i=$((i + 1)); [ $i -le 200 ] || fail "dinh-hall did not stop at closing"; sleep 0.05
-done
-wait "$hall_pid" || fail "dinh-hall exited with an error: $(cat "$T/hall.err")"
+# The halls stop when the meeting closes; they showed the vote result.
+stopped() { # PID WHAT ERRFILE: waits up to 10 s for PID to end, with status 0
+	i=0
+	while kill -0 "$1" 2>/dev/null; do
+		i=$((i + 1)); [ $i -le 200 ] || fail "$2 did not stop at closing"; sleep 0.05
+	done
+	wait "$1" || fail "$2 exited with an error: $(cat "$3")"
+}
+stopped "$hall_pid" dinh-hall "$T/hall.err"
 hall_pid=
 grep -q "^vote Result of the vote" "$T/hall.out" || fail "the hall did not show the result"
+if [ -n "$GTK" ]; then
+	stopped "$gtk_pid" "the viewer" "$T/hall2.err"
+	gtk_pid=
+	grep -q "^vote $VOTED .*2 .*1 .*1 " "$T/hall2.out" || fail "the viewer missed the result"
+	grep -q "^event meeting.page .*page=3" "$T/hall2.out" || fail "the viewer did not follow"
+fi
 
 # Git accepts the repository; a restart keeps the whole record.
 git --git-dir "$D/repo.git" fsck --strict >"$T/out" 2>&1 || fail "git fsck"
