@@ -129,7 +129,7 @@ done
 RPORT=$(cat "$T/relay.port")
 DINH_PASSWORD=$PW "$HALL" --headless --server "127.0.0.1:$RPORT" --ca "$D/ca/ca.pem" \
 	--identity "$T/h1.p12" --meeting "$M" --cache "$T/h1" --png "$T/h1.png" --width 480 \
-	--until-closed --seconds 120 >"$T/hall.out" 2>"$T/hall.err" &
+	--until-closed --seconds 900 >"$T/hall.out" 2>"$T/hall.err" &
 hall_pid=$!
 # Hall 2: the GTK viewer on a 1280x800 X server, its own cache.
 GTK=
@@ -147,14 +147,14 @@ else
 	# shellcheck disable=SC2086
 	env $GTKENV DINH_PASSWORD=$PW setsid xvfb-run -a -s "-screen 0 1280x800x24" "$HALL" --server "$ADDR" \
 		--ca "$D/ca/ca.pem" --identity "$T/h2.p12" --meeting "$M" --cache "$T/h2gtk" \
-		--screenshot "$T/hall-gtk.png" --until-closed --seconds 120 \
+		--screenshot "$T/hall-gtk.png" --until-closed --seconds 900 \
 		>"$T/hall2.out" 2>"$T/hall2.err" &
 	gtk_pid=$!
 fi
-wait_for() { # PATTERN FILE: waits up to 20 s for PATTERN in FILE
+wait_for() { # PATTERN FILE: waits up to 60 s for PATTERN in FILE
 	i=0
 	while ! grep -q "$1" "$2" 2>/dev/null; do
-		i=$((i + 1)); [ $i -le 400 ] || { tail -n 5 "$2"; tail -n 5 "$T/hall.err"; fail "no '$1' in $2"; }; sleep 0.05
+		i=$((i + 1)); [ $i -le 1200 ] || { tail -n 5 "$2"; tail -n 5 "$T/hall.err"; fail "no '$1' in $2"; }; sleep 0.05
 	done
 }
 wait_for "^page " "$T/hall.out"
@@ -209,7 +209,7 @@ run $EX_OK as chair meeting goto "$M" 1 1
 kill -USR2 "$relay_pid"
 i=0
 while [ "$(grep -c "^joined" "$T/hall.out")" -le "$joins" ]; do
-	i=$((i + 1)); [ $i -le 400 ] || fail "the hall did not come back"; sleep 0.05
+	i=$((i + 1)); [ $i -le 1200 ] || fail "the hall did not come back"; sleep 0.05
 done
 wait_for "^page .* 1 $T/h1.png" "$T/hall.out"
 sed -n '/^status Offline: showing/,$p' "$T/hall.out" >"$T/after-drop"
@@ -330,7 +330,7 @@ run $EX_OK "$DINH" pdf verify --trust "$D/ca/ca.pem" "$T/bb-got.pdf"
 stopped() { # PID WHAT ERRFILE: waits up to 10 s for PID to end, with status 0
 	i=0
 	while kill -0 "$1" 2>/dev/null; do
-		i=$((i + 1)); [ $i -le 200 ] || fail "$2 did not stop at closing"; sleep 0.05
+		i=$((i + 1)); [ $i -le 600 ] || fail "$2 did not stop at closing"; sleep 0.05
 	done
 	wait "$1" || fail "$2 exited with an error: $(cat "$3")"
 }
