@@ -4,7 +4,8 @@
 # officer, one-stop desk, secretary) and two village halls, each with an
 # identity in DATA/demo/ (passwords in DATA/demo/passwords, mode 0600);
 # incoming documents registered and assigned (one overdue, one due soon),
-# an outgoing draft approved, dossiers filed at the desk and online.
+# an outgoing draft approved, dossiers filed at the desk and online, and a
+# meeting published to both halls with its agenda and two documents.
 # Run once; a second run only prints how to use what is there.
 #
 # usage: scripts/demo.sh DATA_DIR ADDR:PORT   (as the user who owns DATA_DIR)
@@ -25,6 +26,11 @@ Demo commune in $DEMO (passwords in $DEMO/passwords). For example, the clerk:
 
 and, with the officer's or the desk's identity (can-bo, mot-cua), 'doc inbox overdue',
 'doc search ho so', 'doc register den 2026-01-01 2026-12-31', 'doc stats 2026-01-01 2026-12-31'.
+A village hall follows the demo meeting ('meeting list' shows its id) with:
+
+    DINH_PASSWORD=\$(sed -n 's/^thon-dong //p' $DEMO/passwords) \\
+        clients/dinh-hall --server $ADDR --ca $DATA/ca/ca.pem --identity $DEMO/thon-dong.p12 \\
+        --meeting ID --cache /tmp/thon-dong
 MSG
 }
 
@@ -51,13 +57,13 @@ enrol() {
 }
 
 CHAIR=$(enrol chu-tich "Nguyễn Văn An" chair)
-enrol pho-chu-tich "Lê Thị Hoa" vice-chair >/dev/null
+VICE=$(enrol pho-chu-tich "Lê Thị Hoa" vice-chair)
 enrol van-thu "Trần Thị Bình" clerk >/dev/null
 OFFICER=$(enrol can-bo "Phạm Văn Cường" officer)
 enrol mot-cua "Hoàng Thị Dung" desk >/dev/null
-enrol thu-ky "Đỗ Thị Mai" secretary >/dev/null
-enrol thon-dong "Nhà văn hóa thôn Đông" hall >/dev/null
-enrol thon-doai "Nhà văn hóa thôn Đoài" hall >/dev/null
+SECRETARY=$(enrol thu-ky "Đỗ Thị Mai" secretary)
+HALL1=$(enrol thon-dong "Nhà văn hóa thôn Đông" hall)
+HALL2=$(enrol thon-doai "Nhà văn hóa thôn Đoài" hall)
 [ -n "$CHAIR" ] && [ -n "$OFFICER" ] || { echo "demo.sh: enrolment failed" >&2; exit 1; }
 
 # as LABEL ARGS...: runs dinh as the person LABEL; prints its output.
@@ -104,6 +110,24 @@ for spec in "khai-sinh:Hoàng Văn Em:online" "tam-tru:Vi Thị Lan:desk" \
 	[ "$proc" = khai-sinh ] && as mot-cua doc act "$d" start >/dev/null
 done
 
+# A meeting of the commune office with both halls, published: its pack
+# (the agenda and two documents) waits for the halls (dinh-hall).
+$DINH pdf gen agenda tests/fuzz/corpus/genxml/agenda.xml "$DEMO/ke-hoach.pdf" >/dev/null
+$DINH pdf gen minutes tests/fuzz/corpus/genxml/minutes.xml "$DEMO/bao-cao.pdf" >/dev/null
+cat >"$DEMO/hop.xml" <<XML
+<meeting title="Họp giao ban UBND xã tháng $(date -u -d '+7 hours' +%-m)" start="$SOON 08:00"
+	 end="$SOON 11:00" place="Hội trường UBND xã" chair="$CHAIR" secretary="$SECRETARY">
+  <member id="$CHAIR"/><member id="$VICE"/><member id="$OFFICER"/><member id="$SECRETARY"/>
+  <member id="$HALL1"/><member id="$HALL2"/>
+  <item title="Báo cáo kết quả công tác tháng" presenter="$OFFICER" time="08:00">
+    <doc file="bao-cao.pdf" name="bao-cao-thang.pdf"/>
+  </item>
+  <item title="Kế hoạch tháng tới" time="09:30"><doc file="ke-hoach.pdf" name="ke-hoach.pdf"/></item>
+</meeting>
+XML
+m=$(as thu-ky meeting create "$DEMO/hop.xml" | sed -n 's/^meeting=//p')
+as thu-ky meeting publish "$m" >/dev/null
+
 echo "demo commune made on $TODAY" >"$DEMO/done"
-echo "demo.sh: 6 people, 2 village halls, 4 documents and 3 dossiers"
+echo "demo.sh: 6 people, 2 village halls, 4 documents, 3 dossiers and meeting $m"
 usage_note

@@ -7,7 +7,9 @@ NAME=demo
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 start
 DINH=$DINH sh "$top_srcdir/scripts/demo.sh" "$D" "$ADDR" >"$T/out" 2>&1 || fail "demo.sh"
-grep -q "6 people, 2 village halls, 4 documents and 3 dossiers" "$T/out" || fail "demo summary"
+grep -q "6 people, 2 village halls, 4 documents, 3 dossiers and meeting [0-9]*-0001" "$T/out" ||
+	fail "demo summary"
+M=$(sed -n 's/.* and meeting \([0-9-]*\)$/\1/p' "$T/out")
 [ "$(stat -c %a "$D/demo/passwords")" = 600 ] || fail "passwords file mode"
 
 as() {
@@ -26,6 +28,10 @@ grep -q "Dossiers received: 3, filed online: 2 (66.6%)" "$T/out" || fail "stats"
 as thu-ky doc search ho so cua hoang van em
 grep -q "1 document" "$T/out" || fail "search by the applicant's name without diacritics"
 as thon-dong ping
+as thon-dong meeting list
+grep -q "$M" "$T/out" || fail "the hall does not see the demo meeting"
+as thon-doai meeting fetch "$M" "$T/pack"
+grep -q "^files=3" "$T/out" || fail "the hall's pack is not the agenda and two documents"
 
 DINH=$DINH sh "$top_srcdir/scripts/demo.sh" "$D" "$ADDR" >"$T/out" 2>&1 || fail "demo.sh again"
 grep -q "already there" "$T/out" || fail "a second run did not notice the first"
