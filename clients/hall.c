@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,14 +72,14 @@ const char *hall_current_doc(const struct hall_view *v)
 static void show(const struct hall_opts *o, struct hall_view *v, hall_draw_fn draw, void *arg)
 {
 	const char *sha = hall_current_doc(v);
+	unsigned page = v->browsing ? v->own_page : v->page;
 
 	if (o->png && sha) {
-		if (hall_render_png(o->cache, sha, v->page, o->width ? o->width : 1280, o->png) ==
+		if (hall_render_png(o->cache, sha, page, o->width ? o->width : 1280, o->png) ==
 		    E_OK)
-			printf("page %s %u %s\n", sha, v->page, o->png);
+			printf("page %s %u %s\n", sha, page, o->png);
 		else
-			printf(_("cannot show page %u of %.16s…: %s\n"), v->page, sha,
-			       err_detail());
+			printf(_("cannot show page %u of %.16s…: %s\n"), page, sha, err_detail());
 		fflush(stdout);
 	}
 	if (draw)
@@ -225,6 +226,41 @@ static int done(const struct hall_opts *o, const struct hall_view *v, long event
 	       (o->until_closed && v->closed);
 }
 
+/* Headless: one console command, if a line is waiting on stdin ("next",
+ * "prev", "follow"; "tiep", "lui", "theo" too).  1 if the view changed. */
+static int console(const struct hall_opts *o, struct hall_view *v)
+{
+	static int eof;
+	struct pollfd p = {0, POLLIN, 0};
+	char line[64];
+
+	if (!o->png || eof || poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP)))
+		return 0;
+	if (!fgets(line, sizeof(line), stdin)) {
+		eof = 1;
+		return 0;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	if (!strcmp(line, "next") || !strcmp(line, "tiep") || !strcmp(line, "prev") ||
+	    !strcmp(line, "lui")) {
+		unsigned from = v->browsing ? v->own_page : v->page;
+		int back = line[0] == 'p' || line[0] == 'l';
+
+		v->browsing = 1;
+		v->own_page = back ? (from > 1 ? from - 1 : 1) : from + 1;
+		printf("browse page %u\n", v->own_page);
+	} else if (!strcmp(line, "follow") || !strcmp(line, "theo")) {
+		v->browsing = 0;
+		printf("follow page %u\n", v->page);
+	} else {
+		printf(_("unknown command '%s': next, prev or follow\n"), line);
+		fflush(stdout);
+		return 0;
+	}
+	fflush(stdout);
+	return 1;
+}
+
 /* One connection's life: sync, join, follow until it drops or we are done. */
 static int session(struct client *cl, const struct hall_opts *o, struct hall_view *v,
 		   hall_draw_fn draw, void *arg, long *events, int64_t end)
@@ -242,7 +278,9 @@ static int session(struct client *cl, const struct hall_opts *o, struct hall_vie
 	while (!done(o, v, *events, end)) {
 		struct proto_node *ev = NULL;
 
-		rc = client_wait_event(cl, 500, &ev);
+		if (console(o, v))
+			show(o, v, draw, arg);
+		rc = client_wait_event(cl, 200, &ev);
 		if (rc == E_TIMEOUT)
 			continue;
 		if (rc < 0)

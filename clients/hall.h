@@ -53,6 +53,9 @@ struct hall_view {
 	char vote[512];   /* the last announced result, or "" */
 	uint64_t last;    /* the last event seen */
 	int closed;
+	/* Headless: the hall's own page while it browses (commands on stdin). */
+	int browsing;
+	unsigned own_page;
 };
 
 /* Called after every change of the view (NULL: nothing). */

@@ -30,7 +30,9 @@ static void usage(void)
 		 "      --until-closed         stop when the meeting is closed\n"
 		 "      --screenshot FILE      viewer: the window as PNG once the first page\n"
 		 "                             is drawn (it keeps running)\n"
-		 "      --screenshot-after N   ... or after N seconds\n"));
+		 "      --screenshot-after N   ... or after N seconds\n"
+		 "Headless, lines on standard input browse the shown document: next, prev,\n"
+		 "and follow (back to the chair's page).\n"));
 }
 
 int main(int argc, char **argv)

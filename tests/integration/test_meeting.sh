@@ -5,7 +5,8 @@
 # hall gets only its audience's files, checked against the signed
 # manifest), followed page by page by a headless hall behind a throttled
 # relay that cuts its link in the middle (it resumes, receives only the
-# events it missed, shows the saved pack while offline) and by the GTK
+# events it missed, shows the saved pack while offline, browses freely
+# from its console and jumps back to the chair) and by the GTK
 # viewer of the other hall under Xvfb, whose screenshot is checked and kept
 # as tests/integration/hall-gtk.png (SKIP for that part alone when GTK or
 # xvfb-run is missing); a document signed
@@ -30,6 +31,7 @@ meeting_cleanup() {
 	# the viewer runs in its own session: xvfb-run, Xvfb and dinh-hall
 	[ -n "$gtk_pid" ] && kill -TERM -- "-$gtk_pid" 2>/dev/null && wait "$gtk_pid" 2>/dev/null
 	[ -n "$relay_pid" ] && kill -KILL "$relay_pid" 2>/dev/null && wait "$relay_pid" 2>/dev/null
+	exec 7>&- 2>/dev/null
 	:
 }
 
@@ -127,9 +129,12 @@ while [ ! -s "$T/relay.port" ]; do
 	i=$((i + 1)); [ $i -le 100 ] || fail "relay did not start"; sleep 0.05
 done
 RPORT=$(cat "$T/relay.port")
+# Its console (stdin): the hall's operator browses with next / prev / follow.
+mkfifo "$T/keys" || fail "mkfifo"
+exec 7<>"$T/keys"
 DINH_PASSWORD=$PW "$HALL" --headless --server "127.0.0.1:$RPORT" --ca "$D/ca/ca.pem" \
 	--identity "$T/h1.p12" --meeting "$M" --cache "$T/h1" --png "$T/h1.png" --width 480 \
-	--until-closed --seconds 900 >"$T/hall.out" 2>"$T/hall.err" &
+	--until-closed --seconds 900 <"$T/keys" >"$T/hall.out" 2>"$T/hall.err" &
 hall_pid=$!
 # Hall 2: the GTK viewer on a 1280x800 X server, its own cache.
 GTK=
@@ -217,6 +222,30 @@ grep -q "event meeting.page .*page=3" "$T/after-drop" || fail "missed events not
 grep -q "event meeting.page .*page=2" "$T/after-drop" &&
 	fail "the reconnect replayed more than what was missed"
 
+# The hall browses freely while the chair moves, then jumps back to him.
+REPORT=$(sha256sum "$T/bao-cao.pdf" | cut -d' ' -f1)
+count() { grep -c "$1" "$T/hall.out"; }
+wait_count() { # PATTERN N: waits until PATTERN is in hall.out N times
+	i=0
+	while [ "$(count "$1")" -lt "$2" ]; do
+		i=$((i + 1)); [ $i -le 1200 ] || { tail -n 5 "$T/hall.out"; fail "no $2 x '$1'"; }
+		sleep 0.05
+	done
+}
+shown2=$(count "^page $REPORT 2 ")
+echo next >&7
+wait_for "^browse page 2" "$T/hall.out"
+wait_count "^page $REPORT 2 " $((shown2 + 1))
+events=$(count "^event meeting.page")
+shown1=$(count "^page $REPORT 1 ")
+run $EX_OK as chair meeting goto "$M" 1 1
+wait_count "^event meeting.page" $((events + 1))
+wait_count "^page $REPORT 2 " $((shown2 + 2))
+[ "$(count "^page $REPORT 1 ")" -eq "$shown1" ] || fail "a browsing hall was moved by the chair"
+echo follow >&7
+wait_for "^follow page 1" "$T/hall.out"
+wait_count "^page $REPORT 1 " $((shown1 + 1))
+
 # Attendance, speakers, notes.
 run $EX_OK as h1 meeting checkin "$M" --present 42
 run $EX_OK as h2 meeting checkin "$M" --present 17
@@ -225,7 +254,6 @@ run $EX_SERVER as d1 meeting checkin "$M" --present 3
 run $EX_OK as d3 meeting speak "$M"
 run $EX_SERVER as d3 meeting speak "$M"
 run $EX_OK as chair meeting speak "$M" --grant "$D3"
-REPORT=$(sha256sum "$T/bao-cao.pdf" | cut -d' ' -f1)
 run $EX_OK as d1 meeting note "$M" "$REPORT" "Hỏi thêm về số liệu thu ngân sách"
 run $EX_OK as d1 meeting note "$M" "$REPORT"
 grep -q "thu ngân sách" "$T/out" || fail "note not read back"
