@@ -151,7 +151,12 @@ out:
 	return rc;
 }
 
-static int define(const struct cli *c, const char *op, const char *meeting, const char *file)
+/* Fills @req on the open connection (uploads first), from @arg. */
+typedef int (*prep_fn)(struct client *cl, const char *arg, struct proto_node *req);
+
+/* One request that needs uploads before it: connect, @prep, send, print. */
+static int prepared(const struct cli *c, const char *op, const char *meeting, prep_fn prep,
+		    const char *arg)
 {
 	struct proto_node *req = new_req(op, meeting), *resp = NULL;
 	struct client *cl = NULL;
@@ -160,8 +165,7 @@ static int define(const struct cli *c, const char *op, const char *meeting, cons
 	if (!req)
 		return cli_fail(err_set(E_NOMEM, "request"));
 	if ((ex = cli_connect(&cl, c)) == CLI_EXIT_OK) {
-		if ((rc = load_definition(cl, file, req)) < 0 ||
-		    (rc = client_request(cl, req, &resp)) < 0)
+		if ((rc = prep(cl, arg, req)) < 0 || (rc = client_request(cl, req, &resp)) < 0)
 			ex = cli_fail(rc);
 		else
 			print_kv(resp, "");
@@ -170,6 +174,15 @@ static int define(const struct cli *c, const char *op, const char *meeting, cons
 	proto_node_free(req);
 	client_close(cl);
 	return ex;
+}
+
+/* The signed minutes uploaded, named as signed-pdf. */
+static int prep_signed(struct client *cl, const char *pdf, struct proto_node *req)
+{
+	char hex[65];
+	int rc = cli_upload(cl, pdf, hex);
+
+	return rc < 0 ? rc : proto_node_set(req, "signed-pdf", hex);
 }
 
 static const char *ca_path(const struct cli *c, char *buf, size_t size)
@@ -295,29 +308,6 @@ static int download(const struct cli *c, const char *meeting, const char *out, i
 	return ex;
 }
 
-static int sign_minutes(const struct cli *c, const char *meeting, const char *pdf)
-{
-	struct proto_node *req = new_req("meeting.minutes.sign", meeting), *resp = NULL;
-	struct client *cl = NULL;
-	char hex[65];
-	int ex, rc;
-
-	if (!req)
-		return cli_fail(err_set(E_NOMEM, "request"));
-	if ((ex = cli_connect(&cl, c)) == CLI_EXIT_OK) {
-		if ((rc = cli_upload(cl, pdf, hex)) < 0 ||
-		    (rc = proto_node_set(req, "signed-pdf", hex)) < 0 ||
-		    (rc = client_request(cl, req, &resp)) < 0)
-			ex = cli_fail(rc);
-		else
-			print_kv(resp, "");
-	}
-	proto_node_free(resp);
-	proto_node_free(req);
-	client_close(cl);
-	return ex;
-}
-
 /* Options of the small subcommands: --present, --grant, --cancel, --doc,
  * --lead, --due, each an attribute of the request. */
 static int small_options(struct proto_node *req, int argc, char **argv)
@@ -417,9 +407,9 @@ int cmd_meeting(const struct cli *c, int argc, char **argv)
 		return sub ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	}
 	if (strcmp(sub, "create") == 0 && argc == 3)
-		return define(c, "meeting.create", NULL, argv[2]);
+		return prepared(c, "meeting.create", NULL, load_definition, argv[2]);
 	if (strcmp(sub, "edit") == 0 && argc == 4)
-		return define(c, "meeting.edit", argv[2], argv[3]);
+		return prepared(c, "meeting.edit", argv[2], load_definition, argv[3]);
 	if (strcmp(sub, "fetch") == 0 && argc == 4)
 		return fetch(c, argv[2], argv[3]);
 	if (strcmp(sub, "follow") == 0 && argc >= 3)
@@ -429,7 +419,7 @@ int cmd_meeting(const struct cli *c, int argc, char **argv)
 	if (strcmp(sub, "agenda") == 0 && argc == 4)
 		return download(c, argv[2], argv[3], 1);
 	if (strcmp(sub, "sign-minutes") == 0 && argc == 4)
-		return sign_minutes(c, argv[2], argv[3]);
+		return prepared(c, "meeting.minutes.sign", argv[2], prep_signed, argv[3]);
 	for (size_t i = 0; i < G_N_ELEMENTS(subs); i++)
 		if (strcmp(sub, subs[i].name) == 0)
 			return run_sub(c, &subs[i], argc, argv);
