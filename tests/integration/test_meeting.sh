@@ -205,6 +205,19 @@ grep -q "member id=$D3 .*ready=0" "$T/out" || fail "readiness: delegate 3 should
 # The chair moves; the hall follows with a few bytes.
 run $EX_OK as d1 meeting goto "$M" 1 2
 run $EX_PERM as d3 meeting goto "$M" 1 1
+# Garbage on the meeting operations: a clear refusal, nothing committed.
+HEAD1=$(head_commit)
+run $EX_SERVER as chair meeting goto "$M" 99 1
+grep -q "item must be 1 to 2" "$T/out" || fail "goto item 99: no clear reason"
+run $EX_SERVER as chair meeting goto "$M" 1 0
+run $EX_NOTFOUND as chair meeting goto "$M" 1 1 --doc "$(printf '%064d' 0)"
+run $EX_NOTFOUND as chair meeting show 2026-9999
+run $EX_NOTFOUND as chair meeting show "../../etc"
+run $EX_SERVER as chair meeting follow "$M" --since abc --events 0 --timeout 1
+run $EX_NOTFOUND as chair meeting vote "$M" 77 yes
+run $EX_SERVER as d1 meeting note "$M" not-a-sha "x"
+run $EX_SERVER as chair meeting vote-open "$M" 5 "Không có mục này"
+[ "$(head_commit)" = "$HEAD1" ] || fail "a refused meeting operation reached git"
 wait_for "event meeting.page .*page=2" "$T/hall.out"
 wait_for "^page .* 2 $T/h1.png" "$T/hall.out"
 
